@@ -1,0 +1,150 @@
+// sofiatwin: the command line. Thin: parse flags, set threads once, call the modules.
+#include <gdal_priv.h>
+#include <oneapi/tbb/global_control.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <memory>
+
+#include "gis/default_model.hpp"
+#include "gis/errors.hpp"
+#include "gis/importer.hpp"
+#include "gis/twin_store.hpp"
+#include "scenarios/model_summary.hpp"
+
+namespace {
+
+constexpr const char* tool_version = "sofiatwin 0.1.0";
+
+/// One line per finished stage on stderr (TTY or CI log alike).
+class StderrProgress final : public sofiatwin::ProgressSink {
+ public:
+  void stage_done(std::string_view stage, std::string_view detail, double seconds) override {
+    std::fprintf(stderr, "[%6.2f s] %-15.*s %.*s\n", seconds, static_cast<int>(stage.size()), stage.data(),
+                 static_cast<int>(detail.size()), detail.data());
+  }
+};
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buffer;
+}
+
+void print_report(const sofiatwin::ImportReport& report, bool all) {
+  for (const auto& e : report.entries) {
+    if (!all && e.severity != sofiatwin::Severity::warning) continue;
+    std::cout << (e.severity == sofiatwin::Severity::warning ? "  warning: " : "  info:    ")
+              << sofiatwin::gis::describe(e.source, e.layer, e.feature, e.field, e.message) << "\n";
+  }
+}
+
+struct ImportCommand {
+  sofiatwin::gis::ImportSources sources;
+  sofiatwin::gis::ImportOptions options;
+  std::string out;
+  bool show_report = false;
+
+  void add_to(CLI::App& app) {
+    auto* cmd = app.add_subcommand("import", "Import GIS layers (or, with none, the embedded default Sofia model) into a twin GeoPackage");
+    cmd->add_option("--districts", sources.districts, "Zone polygons (file[:layer]): code, name, population");
+    cmd->add_option("--neighbourhoods", sources.neighbourhoods, "Finer zone polygons (file[:layer])");
+    cmd->add_option("--gtfs", sources.gtfs, "GTFS feed (zip or folder)");
+    cmd->add_option("--osm", sources.osm, "OpenStreetMap XML or PBF (highways and buildings)");
+    cmd->add_option("--roads", sources.roads, "Road lines (file[:layer]): highway, lanes, maxspeed, oneway, width");
+    cmd->add_option("--buildings", sources.buildings, "Building footprints (file[:layer]): height, levels, building");
+    cmd->add_option("--population", sources.population, "Population raster for zonal sums");
+    cmd->add_option("--dem", sources.dem, "Elevation raster");
+    cmd->add_option("--out", out, "Output twin GeoPackage")->required();
+    cmd->add_option("--crs", options.model_crs, "Model CRS")->capture_default_str();
+    cmd->add_option("--input-crs", options.input_crs, "CRS for layers that carry none (e.g. CSV)");
+    cmd->add_option("--snap-tolerance", options.snap_tolerance_m, "Road end snapping tolerance, m")->capture_default_str();
+    cmd->add_option("--storey-height", options.storey_height_m, "Height of one storey, m")->capture_default_str();
+    cmd->add_option("--population-field", options.population_field, "Zone population field (default: auto)");
+    cmd->add_flag("--report", show_report, "Print every import report entry, not only warnings");
+    cmd->callback([this] { run(); });
+  }
+
+  [[nodiscard]] bool has_sources() const {
+    return sources.districts || sources.neighbourhoods || sources.gtfs || sources.osm || sources.roads ||
+           sources.buildings || sources.population || sources.dem;
+  }
+
+  void run() {
+    StderrProgress progress;
+    const bool embedded = !has_sources();
+    auto model = embedded ? sofiatwin::gis::build_default_model({}, options, &progress)
+                          : sofiatwin::gis::import_city(sources, options, &progress);
+    const auto start = std::chrono::steady_clock::now();
+    sofiatwin::gis::write_twin(model, out, {{"model", embedded ? "embedded default Sofia model" : "imported"},
+                                            {"tool_version", tool_version}, {"created_utc", utc_now()}});
+    const std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
+    progress.stage_done("write", out, s.count());
+    std::cout << sofiatwin::scenarios::model_summary(model, {{"model", embedded ? "embedded default Sofia model" : "imported"}});
+    print_report(model.report, show_report);
+  }
+};
+
+struct InfoCommand {
+  std::string twin;
+  bool show_report = false;
+
+  void add_to(CLI::App& app) {
+    auto* cmd = app.add_subcommand("info", "Summarise a twin GeoPackage (or the embedded default model)");
+    cmd->add_option("twin", twin, "Twin GeoPackage");
+    cmd->add_flag("--report", show_report, "Print the whole import report");
+    cmd->callback([this] { run(); });
+  }
+
+  void run() const {
+    if (twin.empty()) {
+      const auto model = sofiatwin::gis::build_default_model({}, {});
+      std::cout << sofiatwin::scenarios::model_summary(model, {{"model", "embedded default Sofia model"}});
+      print_report(model.report, show_report);
+      return;
+    }
+    const auto metadata = sofiatwin::gis::read_twin_metadata(twin);
+    const auto model = sofiatwin::gis::read_twin(twin);
+    std::cout << sofiatwin::scenarios::model_summary(model, metadata);
+    for (const auto& s : model.sources) std::cout << "  source: " << s.role << " " << s.path << " sha256 " << s.sha256 << "\n";
+    print_report(model.report, show_report);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  GDALAllRegister();
+  CLI::App app{"sofiatwin - the urban digital twin of Sofia"};
+  app.set_version_flag("--version", tool_version);
+  app.require_subcommand(1);
+  int threads = 0;
+  app.add_option("--threads", threads, "Worker threads (0 = all cores)");
+  ImportCommand import_command;
+  InfoCommand info_command;
+  import_command.add_to(app);
+  info_command.add_to(app);
+  std::unique_ptr<oneapi::tbb::global_control> thread_limit;
+  app.parse_complete_callback([&] {
+    if (threads > 0)
+      thread_limit = std::make_unique<oneapi::tbb::global_control>(oneapi::tbb::global_control::max_allowed_parallelism,
+                                                                   static_cast<std::size_t>(threads));
+  });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const sofiatwin::gis::InputError& e) {
+    std::cerr << "sofiatwin: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "sofiatwin: internal error: " << e.what() << "\n";
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,36 @@
+// The import stage: GIS sources -> CityModel (in the model CRS) + import report.
+#pragma once
+#include <optional>
+#include <string>
+
+#include "sim/core/city_model.hpp"
+#include "sim/core/progress.hpp"
+
+namespace sofiatwin::gis {
+
+/// Each source is optional; a vector source may name its layer as "file.gpkg:layer".
+struct ImportSources {
+  std::optional<std::string> districts;       // polygons -> zones
+  std::optional<std::string> neighbourhoods;  // polygons -> a finer zoning, stored beside the zones
+  std::optional<std::string> gtfs;            // GTFS zip or folder
+  std::optional<std::string> osm;             // OSM XML/PBF: highway ways and buildings
+  std::optional<std::string> roads;           // any line layer
+  std::optional<std::string> buildings;       // polygons with height / levels / class
+  std::optional<std::string> population;      // population raster (zonal sums)
+  std::optional<std::string> dem;             // elevation raster
+};
+
+struct ImportOptions {
+  std::string model_crs = "EPSG:7801";
+  std::optional<std::string> input_crs;  // for layers that carry no CRS (e.g. CSV)
+  double snap_tolerance_m = 2.0;
+  double storey_height_m = 3.0;
+  int connectors_per_zone = 3;
+  std::string population_field;  // empty: auto-detect (population, population_estimate, pop)
+};
+
+/// Reads, validates and reprojects the sources, builds topology. Throws InputError on fatal input
+/// problems; recoverable ones end up as warnings in model.report.
+CityModel import_city(const ImportSources& sources, const ImportOptions& options, ProgressSink* progress = nullptr);
+
+}  // namespace sofiatwin::gis

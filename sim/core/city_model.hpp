@@ -1,0 +1,131 @@
+// The CityModel: everything the simulators and the renderer need, as struct-of-arrays with dense
+// integer ids (an id is a position), in one metric CRS. No file formats, no GDAL types here.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "geometry.hpp"
+#include "import_report.hpp"
+#include "road_class.hpp"
+
+namespace sofiatwin {
+
+/// Zones (districts or neighbourhoods). Zone i is also road node i (its centroid), TNTP-style.
+struct Zones {
+  std::vector<std::string> code;
+  std::vector<std::string> name;
+  std::vector<double> population;           // inhabitants
+  std::vector<double> population_attribute; // the source attribute (NaN when absent)
+  std::vector<Point2> centroid;             // a point on the surface (label point)
+  std::vector<MultiPolygon> boundary;
+  [[nodiscard]] std::size_t size() const { return code.size(); }
+};
+
+enum class NodeKind : std::uint8_t { zone_centroid, junction };
+
+struct RoadNodes {
+  std::vector<Point2> position;
+  std::vector<double> elevation_m;  // NaN when no DEM covers the node
+  std::vector<NodeKind> kind;
+  [[nodiscard]] std::size_t size() const { return position.size(); }
+};
+
+/// Directed links; a two-way road is two links. Lanes, capacity are per direction.
+struct RoadLinks {
+  std::vector<std::int32_t> from_node;
+  std::vector<std::int32_t> to_node;
+  std::vector<double> length_m;
+  std::vector<double> lanes;
+  std::vector<double> speed_kmh;
+  std::vector<double> capacity_veh_h;
+  std::vector<RoadClass> road_class;
+  std::vector<std::int64_t> source_id;  // id of the source line (OSM way id or feature id), -1 for connectors
+  std::vector<std::int32_t> component;  // weakly connected component; 0 is the largest
+  std::vector<Polyline> shape;          // from node to node
+  [[nodiscard]] std::size_t size() const { return from_node.size(); }
+  [[nodiscard]] double free_flow_time_min(std::size_t link) const { return length_m[link] / 1000.0 / speed_kmh[link] * 60.0; }
+};
+
+struct RoadNetwork {
+  RoadNodes nodes;
+  RoadLinks links;
+  std::int32_t zone_count = 0;  // nodes [0, zone_count) are zone centroids ("first thru node")
+};
+
+struct TransitStops {
+  std::vector<std::string> gtfs_id;
+  std::vector<std::string> name;
+  std::vector<Point2> position;
+  [[nodiscard]] std::size_t size() const { return gtfs_id.size(); }
+};
+
+struct TransitRoutes {
+  std::vector<std::string> gtfs_id;
+  std::vector<std::string> short_name;
+  std::vector<std::string> long_name;
+  std::vector<std::int32_t> gtfs_type;  // GTFS route_type (0 tram, 1 metro, 3 bus, 11 trolleybus, ...)
+  std::vector<std::string> colour;      // hex RRGGBB, may be empty
+  [[nodiscard]] std::size_t size() const { return gtfs_id.size(); }
+};
+
+inline constexpr int service_hours = 30;  // GTFS times run past midnight: hours 0..29
+
+/// A route pattern: one distinct stop sequence of a route, with its departures per hour of the
+/// representative weekday (by the departure time at the first stop).
+struct TransitPatterns {
+  std::vector<std::int32_t> route;
+  std::vector<std::int32_t> direction;  // GTFS direction_id, -1 when absent
+  std::vector<std::vector<std::int32_t>> stops;
+  std::vector<std::vector<double>> segment_time_min;  // mean scheduled time between consecutive stops
+  std::vector<std::array<std::int32_t, service_hours>> departures_per_hour;
+  [[nodiscard]] std::size_t size() const { return route.size(); }
+};
+
+struct TransitNetwork {
+  TransitStops stops;
+  TransitRoutes routes;
+  TransitPatterns patterns;
+  std::string service_day;  // which service day the frequencies describe
+};
+
+enum class HeightSource : std::uint8_t { attribute, levels, class_default };
+
+struct Buildings {
+  std::vector<Polygon> footprint;
+  std::vector<double> height_m;
+  std::vector<HeightSource> height_source;
+  std::vector<double> base_elevation_m;  // NaN when no DEM covers the building
+  std::vector<std::int64_t> source_id;
+  [[nodiscard]] std::size_t size() const { return footprint.size(); }
+};
+
+/// A regular elevation grid in the model CRS (row 0 is the northern edge).
+struct ElevationGrid {
+  double origin_x_m = 0.0, origin_y_m = 0.0;  // top-left corner
+  double cell_size_m = 0.0;
+  int columns = 0, rows = 0;
+  std::vector<float> height_m;  // rows * columns, NaN = no data
+  [[nodiscard]] bool empty() const { return height_m.empty(); }
+};
+
+struct SourceRecord {
+  std::string role;  // districts, roads, gtfs, ...
+  std::string path;
+  std::string sha256;
+};
+
+struct CityModel {
+  std::string crs = "EPSG:7801";
+  Zones zones;
+  Zones neighbourhoods;
+  RoadNetwork roads;
+  TransitNetwork transit;
+  Buildings buildings;
+  ElevationGrid elevation;
+  std::vector<SourceRecord> sources;
+  ImportReport report;
+};
+
+}  // namespace sofiatwin
