@@ -1,5 +1,381 @@
 #include "default_model.hpp"
+
+#include <cpl_vsi.h>
+#include <gdal_alg.h>
+
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include "gis/default_model_parts.hpp"
 #include "gis/errors.hpp"
-namespace sofiatwin::gis {
-CityModel build_default_model(const DefaultModelOptions&, const ImportOptions&, ProgressSink*) { throw InputError("todo"); }
+
+namespace sofiatwin::assets {
+std::string_view text(std::string_view name);
 }
+
+namespace sofiatwin::gis {
+namespace {
+
+using namespace default_model;
+
+struct Facts {
+  std::vector<District> districts;
+  struct Road { std::string name, highway; Polyline waypoints; };
+  std::vector<Road> roads;
+  struct Station { std::string line, name; Point2 position; };
+  std::vector<Station> stations;
+  CsvRows service;
+  Terrain terrain;
+};
+
+Point2 project(const Reprojector& to_model, double lon, double lat) {
+  double x = lon, y = lat;
+  if (!to_model.transform(x, y)) throw InputError("embedded assets: coordinate cannot be projected");
+  return {x, y};
+}
+
+Facts load_facts(const OGRSpatialReference& model_crs) {
+  OGRSpatialReference wgs84;
+  wgs84.importFromEPSG(4326);
+  const Reprojector to_model(wgs84, model_crs);
+  Facts f;
+  const auto districts = parse_csv(assets::text("districts.csv"));
+  for (std::size_t r = 1; r < districts.size(); ++r) {
+    const auto& row = districts[r];
+    f.districts.push_back({row[1], row[2], row[3], std::stod(row[4]), std::stod(row[6]),
+                           project(to_model, std::stod(row[7]), std::stod(row[8]))});
+  }
+  const auto roads = parse_csv(assets::text("roads.csv"));
+  for (std::size_t r = 1; r < roads.size(); ++r) {
+    Facts::Road road{roads[r][0], roads[r][1], {}};
+    std::stringstream points(roads[r][2]);
+    std::string pair;
+    while (std::getline(points, pair, '|')) {
+      double lon = 0, lat = 0;
+      std::sscanf(pair.c_str(), "%lf %lf", &lon, &lat);
+      road.waypoints.push_back(project(to_model, lon, lat));
+    }
+    f.roads.push_back(std::move(road));
+  }
+  const auto stations = parse_csv(assets::text("metro_stations.csv"));
+  for (std::size_t r = 1; r < stations.size(); ++r)
+    f.stations.push_back({stations[r][0], stations[r][2], project(to_model, std::stod(stations[r][4]), std::stod(stations[r][3]))});
+  f.service = parse_csv(assets::text("metro_service.csv"));
+  f.terrain = {project(to_model, 23.2786, 42.5636), project(to_model, 23.1558, 42.6339), project(to_model, 23.3219, 42.6977)};
+  return f;
+}
+
+Lattice make_lattice(const Facts& f) {
+  BoundingBox box;
+  for (const auto& d : f.districts) box.extend(d.label);
+  for (const auto& r : f.roads) box.extend(bounds(r.waypoints));
+  Lattice lattice;
+  const double margin_m = 8000;
+  lattice.origin_x_m = std::floor((box.min_x_m - margin_m) / 1000) * 1000;
+  lattice.origin_y_m = std::floor((box.min_y_m - margin_m) / 1000) * 1000;
+  lattice.nx = static_cast<int>((box.max_x_m + margin_m - lattice.origin_x_m) / lattice.step_m);
+  lattice.ny = static_cast<int>((box.max_y_m + margin_m - lattice.origin_y_m) / lattice.step_m);
+  assign_zones(lattice, f.districts);
+  return lattice;
+}
+
+// ---------- writing the synthetic sources ----------
+
+GDALDatasetUniquePtr create_gpkg(const std::string& path) {
+  auto* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
+  GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+  if (!ds) throw InputError(path + ": cannot create the default model's in-memory store");
+  return ds;
+}
+
+OGRLayer* create_layer(GDALDataset& ds, const char* name, OGRwkbGeometryType type, const OGRSpatialReference& crs,
+                       std::initializer_list<std::pair<const char*, OGRFieldType>> fields) {
+  OGRLayer* layer = ds.CreateLayer(name, const_cast<OGRSpatialReference*>(&crs), type, nullptr);
+  for (const auto& [field, field_type] : fields) {
+    OGRFieldDefn definition(field, field_type);
+    layer->CreateField(&definition);
+  }
+  return layer;
+}
+
+void write_districts(GDALDataset& ds, const Lattice& lattice, const Facts& f, const OGRSpatialReference& crs) {
+  // Zone raster (row 0 = north) -> GDALPolygonize -> one multipolygon per district.
+  auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+  GDALDatasetUniquePtr raster(mem->Create("", lattice.nx, lattice.ny, 1, GDT_Int32, nullptr));
+  double transform[6] = {lattice.origin_x_m, lattice.step_m, 0, lattice.origin_y_m + lattice.ny * lattice.step_m, 0, -lattice.step_m};
+  raster->SetGeoTransform(transform);
+  std::vector<std::int32_t> labels(lattice.cell_zone.size());
+  for (int j = 0; j < lattice.ny; ++j)
+    for (int i = 0; i < lattice.nx; ++i) labels[static_cast<std::size_t>(lattice.ny - 1 - j) * lattice.nx + i] = lattice.zone(i, j) + 1;
+  auto* band = raster->GetRasterBand(1);
+  if (band->RasterIO(GF_Write, 0, 0, lattice.nx, lattice.ny, labels.data(), lattice.nx, lattice.ny, GDT_Int32, 0, 0) != CE_None)
+    throw InputError("default model: cannot write the zone raster");
+  auto* memv = GetGDALDriverManager()->GetDriverByName("Memory");
+  GDALDatasetUniquePtr polys(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+  OGRLayer* polygon_layer = create_layer(*polys, "p", wkbPolygon, crs, {{"zone", OFTInteger}});
+  GDALPolygonize(band, band, polygon_layer, 0, nullptr, nullptr, nullptr);
+  std::vector<OGRMultiPolygon> parts(f.districts.size());
+  for (auto& feature : *polygon_layer) {
+    const int z = feature->GetFieldAsInteger(0) - 1;
+    if (z >= 0) parts[static_cast<std::size_t>(z)].addGeometry(feature->GetGeometryRef());
+  }
+  OGRLayer* layer = create_layer(ds, "districts", wkbMultiPolygon, crs,
+                                 {{"code", OFTString}, {"name", OFTString}, {"name_en", OFTString}, {"population", OFTReal}});
+  for (std::size_t z = 0; z < f.districts.size(); ++z) {
+    OGRFeature feature(layer->GetLayerDefn());
+    feature.SetField("code", f.districts[z].code.c_str());
+    feature.SetField("name", f.districts[z].name_bg.c_str());
+    feature.SetField("name_en", f.districts[z].name_en.c_str());
+    feature.SetField("population", f.districts[z].population);
+    feature.SetGeometry(&parts[z]);
+    if (layer->CreateFeature(&feature) != OGRERR_NONE) throw InputError("default model: cannot write a feature");
+  }
+}
+
+/// Street spacing (in lattice steps) by density: 250 m in the dense core, up to 2 km in the country.
+int spacing_steps(double persons_per_km2) {
+  if (persons_per_km2 > 7000) return 1;
+  if (persons_per_km2 > 2000) return 2;
+  if (persons_per_km2 > 300) return 4;
+  return 8;
+}
+
+using EdgeMap = std::map<std::pair<std::int64_t, std::int64_t>, RoadClass>;
+
+void add_edge(EdgeMap& edges, const Lattice& l, int i0, int j0, int i1, int j1, RoadClass cls) {
+  auto id = [&](int i, int j) { return static_cast<std::int64_t>(j) * (l.nx + 1) + i; };
+  const std::int64_t a = id(i0, j0), b = id(i1, j1);
+  auto [it, added] = edges.emplace(std::make_pair(std::min(a, b), std::max(a, b)), cls);
+  if (!added) it->second = std::min(it->second, cls);  // a lower enum value is a higher class
+}
+
+void add_local_streets(EdgeMap& edges, const Lattice& l, const std::vector<double>& density) {
+  for (int j = 0; j <= l.ny; ++j)
+    for (int i = 0; i <= l.nx; ++i) {
+      // east edge on row j, between cells (i, j-1) and (i, j); north edge on column i likewise
+      for (int dir = 0; dir < 2; ++dir) {
+        const int za = dir == 0 ? l.zone(i, j) : l.zone(i, j);
+        const int zb = dir == 0 ? l.zone(i, j - 1) : l.zone(i - 1, j);
+        const int z = za >= 0 ? za : zb;
+        if (z < 0) continue;
+        const int k = spacing_steps(density[static_cast<std::size_t>(z)]);
+        const int line_index = dir == 0 ? j : i;
+        if (line_index % k != 0) continue;
+        const RoadClass cls = line_index % 16 == 0 ? RoadClass::secondary
+                              : line_index % 8 == 0 ? RoadClass::tertiary
+                                                    : RoadClass::residential;
+        if (dir == 0) add_edge(edges, l, i, j, i + 1, j, cls);
+        else add_edge(edges, l, i, j, i, j + 1, cls);
+      }
+    }
+}
+
+/// An authored road traced onto the lattice: the chain of nearest lattice nodes, 8-neighbour steps.
+void add_traced_road(EdgeMap& edges, const Lattice& l, const Polyline& waypoints, RoadClass cls) {
+  auto nearest = [&](Point2 p) {
+    return std::make_pair(std::clamp(static_cast<int>(std::lround((p.x_m - l.origin_x_m) / l.step_m)), 0, l.nx),
+                          std::clamp(static_cast<int>(std::lround((p.y_m - l.origin_y_m) / l.step_m)), 0, l.ny));
+  };
+  auto current = nearest(waypoints.front());
+  for (std::size_t k = 1; k < waypoints.size(); ++k) {
+    const auto target = nearest(waypoints[k]);
+    while (current != target) {
+      const int di = (target.first > current.first) - (target.first < current.first);
+      const int dj = (target.second > current.second) - (target.second < current.second);
+      // step diagonally only while both offsets are comparable, so the trace stays near the line
+      const int ai = std::abs(target.first - current.first), aj = std::abs(target.second - current.second);
+      const int si = (2 * ai >= aj) ? di : 0, sj = (2 * aj >= ai) ? dj : 0;
+      add_edge(edges, l, current.first, current.second, current.first + si, current.second + sj, cls);
+      current = {current.first + si, current.second + sj};
+    }
+  }
+}
+
+void write_roads(GDALDataset& ds, const Lattice& l, const Facts& f, const std::vector<double>& density,
+                 const OGRSpatialReference& crs) {
+  EdgeMap edges;
+  add_local_streets(edges, l, density);
+  for (const auto& road : f.roads) add_traced_road(edges, l, road.waypoints, *parse_road_class(road.highway));
+  OGRLayer* layer = create_layer(ds, "roads", wkbLineString, crs, {{"highway", OFTString}});
+  ds.StartTransaction();
+  for (const auto& [key, cls] : edges) {
+    OGRFeature feature(layer->GetLayerDefn());
+    feature.SetField("highway", std::string(road_class_name(cls)).c_str());
+    OGRLineString line;
+    for (auto id : {key.first, key.second}) {
+      const auto p = l.node(static_cast<int>(id % (l.nx + 1)), static_cast<int>(id / (l.nx + 1)));
+      line.addPoint(p.x_m, p.y_m);
+    }
+    feature.SetGeometry(&line);
+    if (layer->CreateFeature(&feature) != OGRERR_NONE) throw InputError("default model: cannot write a feature");
+  }
+  ds.CommitTransaction();
+}
+
+struct BuildingStyle {
+  const char* building_class;
+  double persons_per_building, min_levels, max_levels, width_share;
+};
+
+BuildingStyle style_for(double persons_per_km2) {
+  if (persons_per_km2 > 7000) return {"apartments", 60, 6, 14, 0.35};
+  if (persons_per_km2 > 2000) return {"apartments", 25, 3, 8, 0.5};
+  return {"house", 4, 1, 3, 0.8};
+}
+
+void write_buildings(GDALDataset& ds, const Lattice& l, const Facts& f, const std::vector<double>& density, Rng& rng,
+                     const OGRSpatialReference& crs) {
+  OGRLayer* layer = create_layer(ds, "buildings", wkbPolygon, crs,
+                                 {{"building", OFTString}, {"building:levels", OFTInteger}, {"height", OFTReal}});
+  ds.StartTransaction();
+  const double usable_m = l.step_m - 40.0;  // keep 20 m from the streets on each side
+  for (int j = 0; j < l.ny; ++j)
+    for (int i = 0; i < l.nx; ++i) {
+      const int z = l.zone(i, j);
+      if (z < 0 || f.terrain.elevation_m(l.cell_centre(i, j)) > 1100.0) continue;
+      const auto style = style_for(density[static_cast<std::size_t>(z)]);
+      const double expected = density[static_cast<std::size_t>(z)] * (l.step_m * l.step_m / 1e6) / style.persons_per_building;
+      const int count = std::min(16, static_cast<int>(expected + rng.uniform()));  // stochastic rounding
+      if (count == 0) continue;
+      const int slots = static_cast<int>(std::ceil(std::sqrt(count)));
+      const double slot_m = usable_m / slots;
+      const Point2 corner = l.node(i, j);
+      for (int b = 0; b < count; ++b) {
+        const double cx = corner.x_m + 20 + (b % slots + 0.5) * slot_m, cy = corner.y_m + 20 + (b / slots + 0.5) * slot_m;
+        const double w = slot_m * rng.between(0.5, 0.8), h = w * rng.between(style.width_share, 1.0);
+        OGRLinearRing ring;
+        for (auto [sx, sy] : {std::pair{-1, -1}, {1, -1}, {1, 1}, {-1, 1}, {-1, -1}}) ring.addPoint(cx + sx * w / 2, cy + sy * h / 2);
+        OGRPolygon polygon;
+        polygon.addRing(&ring);
+        OGRFeature feature(layer->GetLayerDefn());
+        feature.SetField("building", style.building_class);
+        const int levels = static_cast<int>(rng.between(style.min_levels, style.max_levels + 1));
+        const double pick = rng.uniform();  // 80 % levels, 10 % measured height, 10 % nothing (class default)
+        if (pick < 0.8) feature.SetField("building:levels", levels);
+        else if (pick < 0.9) feature.SetField("height", levels * 3.0 + rng.between(0.5, 2.5));
+        feature.SetGeometry(&polygon);
+        if (layer->CreateFeature(&feature) != OGRERR_NONE) throw InputError("default model: cannot write a feature");
+      }
+    }
+  ds.CommitTransaction();
+}
+
+void write_dem(const std::string& path, const Lattice& l, const Terrain& terrain, const OGRSpatialReference& crs) {
+  const double cell_m = 200.0;
+  const int nx = static_cast<int>(std::ceil(l.nx * l.step_m / cell_m)) + 2, ny = static_cast<int>(std::ceil(l.ny * l.step_m / cell_m)) + 2;
+  auto* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
+  GDALDatasetUniquePtr dem(driver->Create(path.c_str(), nx, ny, 1, GDT_Float32, nullptr));
+  const double top = l.origin_y_m - cell_m + ny * cell_m;
+  double transform[6] = {l.origin_x_m - cell_m, cell_m, 0, top, 0, -cell_m};
+  dem->SetGeoTransform(transform);
+  dem->SetSpatialRef(&crs);
+  std::vector<float> values(static_cast<std::size_t>(nx) * ny);
+  for (int r = 0; r < ny; ++r)
+    for (int c = 0; c < nx; ++c)
+      values[static_cast<std::size_t>(r) * nx + c] =
+          static_cast<float>(terrain.elevation_m({l.origin_x_m + (c - 0.5) * cell_m, top - (r + 0.5) * cell_m}));
+  if (dem->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, nx, ny, values.data(), nx, ny, GDT_Float32, 0, 0) != CE_None)
+    throw InputError("default model: cannot write the DEM");
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  VSILFILE* file = VSIFOpenL(path.c_str(), "wb");
+  VSIFWriteL(text.data(), 1, text.size(), file);
+  VSIFCloseL(file);
+}
+
+std::string hhmmss(double seconds) {
+  const auto s = static_cast<int>(std::lround(seconds));
+  char buffer[16];
+  std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+  return buffer;
+}
+
+/// A GTFS feed for the four metro lines: stations from the facts, service from metro_service.csv.
+void write_metro_gtfs(const std::string& folder, const Facts& f) {
+  VSIMkdir(folder.c_str(), 0755);
+  std::map<std::string, int> stop_of;
+  std::string stops = "stop_id,stop_name,stop_lat,stop_lon\n";
+  std::string routes = "route_id,route_short_name,route_long_name,route_type,route_color\n";
+  std::string trips = "route_id,service_id,trip_id,direction_id\n";
+  std::string times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
+  const auto station_rows = parse_csv(assets::text("metro_stations.csv"));
+  for (std::size_t r = 1; r < station_rows.size(); ++r) {
+    const auto& row = station_rows[r];
+    if (stop_of.emplace(row[2], static_cast<int>(stop_of.size())).second)
+      stops += "S" + std::to_string(stop_of[row[2]]) + ",\"" + row[2] + "\"," + row[3] + "," + row[4] + "\n";
+  }
+  int trip_id = 0;
+  for (std::size_t r = 1; r < f.service.size(); ++r) {
+    const auto& s = f.service[r];
+    const std::string line = s[0];
+    routes += line + "," + line + ",Метролиния " + line + ",1," + s[1] + "\n";
+    std::vector<const Facts::Station*> seq;
+    for (const auto& st : f.stations)
+      if (st.line == line) seq.push_back(&st);
+    const double peak = std::stod(s[2]) * 60, offpeak = std::stod(s[3]) * 60, speed_ms = std::stod(s[6]) / 3.6;
+    const double dwell = std::stod(s[7]);
+    for (int direction = 0; direction < 2; ++direction) {
+      if (direction == 1) std::reverse(seq.begin(), seq.end());
+      for (double t = std::stod(s[4]) * 3600; t < std::stod(s[5]) * 3600;) {
+        const std::string id = "T" + std::to_string(trip_id++);
+        trips += line + ",weekday," + id + "," + std::to_string(direction) + "\n";
+        double clock = t;
+        for (std::size_t k = 0; k < seq.size(); ++k) {
+          if (k > 0) clock += distance_m(seq[k - 1]->position, seq[k]->position) / speed_ms;
+          times += id + "," + hhmmss(clock) + "," + hhmmss(clock + dwell) + ",S" + std::to_string(stop_of[seq[k]->name]) +
+                   "," + std::to_string(k + 1) + "\n";
+          clock += dwell;
+        }
+        const int hour = static_cast<int>(t / 3600);
+        t += (hour == 7 || hour == 8 || hour == 17 || hour == 18) ? peak : offpeak;
+      }
+    }
+  }
+  write_text(folder + "/stops.txt", stops);
+  write_text(folder + "/routes.txt", routes);
+  write_text(folder + "/trips.txt", trips);
+  write_text(folder + "/stop_times.txt", times);
+  write_text(folder + "/calendar.txt",
+             "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+             "weekday,1,1,1,1,1,0,0,20260101,20261231\n");
+}
+
+/// Removes the in-memory folder when the build ends, whatever happens.
+struct VsimemFolder {
+  std::string path;
+  ~VsimemFolder() { VSIRmdirRecursive(path.c_str()); }
+};
+
+}  // namespace
+
+CityModel build_default_model(const DefaultModelOptions& options, const ImportOptions& import_options, ProgressSink* progress) {
+  const auto crs = make_crs(import_options.model_crs);
+  const Facts facts = load_facts(crs);
+  const Lattice lattice = make_lattice(facts);
+  const auto density = zone_density(lattice, facts.districts);
+  VsimemFolder folder{"/vsimem/sofiatwin-default-" + std::to_string(reinterpret_cast<std::uintptr_t>(&facts))};
+  VSIMkdir(folder.path.c_str(), 0755);
+  const std::string gpkg = folder.path + "/default.gpkg";
+  {
+    auto ds = create_gpkg(gpkg);
+    Rng rng{options.seed};
+    write_districts(*ds, lattice, facts, crs);
+    write_roads(*ds, lattice, facts, density, crs);
+    write_buildings(*ds, lattice, facts, density, rng, crs);
+  }
+  write_dem(folder.path + "/dem.tif", lattice, facts.terrain, crs);
+  write_metro_gtfs(folder.path + "/gtfs", facts);
+  ImportSources sources;
+  sources.districts = gpkg + ":districts";
+  sources.roads = gpkg + ":roads";
+  sources.buildings = gpkg + ":buildings";
+  sources.dem = folder.path + "/dem.tif";
+  sources.gtfs = folder.path + "/gtfs";
+  CityModel model = import_city(sources, import_options, progress);
+  for (auto& s : model.sources) s.path = "embedded default model: " + s.role + " (assets/sofia + procedural fill)";
+  return model;
+}
+
+}  // namespace sofiatwin::gis
