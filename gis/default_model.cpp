@@ -374,7 +374,11 @@ CityModel build_default_model(const DefaultModelOptions& options, const ImportOp
   sources.dem = folder.path + "/dem.tif";
   sources.gtfs = folder.path + "/gtfs";
   CityModel model = import_city(sources, import_options, progress);
-  for (auto& s : model.sources) s.path = "embedded default model: " + s.role + " (assets/sofia + procedural fill)";
+  // The generated layers are a function of the embedded assets and the seed: record those.
+  model.sources.clear();
+  for (const char* asset : {"districts.csv", "metro_stations.csv", "roads.csv", "metro_service.csv"})
+    model.sources.push_back({"default-model asset", std::string("assets/sofia/") + asset, sha256_hex(assets::text(asset))});
+  model.sources.push_back({"default-model seed", std::to_string(options.seed), {}});
   return model;
 }
 

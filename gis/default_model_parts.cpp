@@ -57,7 +57,7 @@ void assign_zones(Lattice& lattice, const std::vector<District>& districts) {
     for (int j = 0; j < lattice.ny; ++j)
       for (int i = 0; i < lattice.nx; ++i) {
         const double key = distance_m(lattice.cell_centre(i, j), districts[z].label) / radius_m;
-        if (key < 3.0) candidates.push_back({key, j * lattice.nx + i, static_cast<std::int32_t>(z)});
+        if (key < 6.0) candidates.push_back({key, j * lattice.nx + i, static_cast<std::int32_t>(z)});
       }
   }
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {

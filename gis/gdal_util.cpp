@@ -4,7 +4,9 @@
 #include <cpl_vsi.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <cmath>
 #include <cstdio>
 #include <string_view>
@@ -167,15 +169,16 @@ MultiPolygon to_multipolygon(const OGRGeometry& geometry) {
   return out;
 }
 
-std::string file_sha256(const std::string& path) {
-  VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
-  if (!file) throw InputError(path + ": cannot be opened for reading");
+namespace {
+
+/// Feeds chunks from `read` into SHA-256 until it returns 0; returns the hex digest.
+template <class Read>
+std::string sha256_of(Read&& read) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr);
   std::array<unsigned char, 1 << 16> buffer{};
   std::size_t got = 0;
-  while ((got = VSIFReadL(buffer.data(), 1, buffer.size(), file)) > 0) EVP_DigestUpdate(context.get(), buffer.data(), got);
-  VSIFCloseL(file);
+  while ((got = read(buffer.data(), buffer.size())) > 0) EVP_DigestUpdate(context.get(), buffer.data(), got);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int digest_size = 0;
   EVP_DigestFinal_ex(context.get(), digest.data(), &digest_size);
@@ -186,6 +189,28 @@ std::string file_sha256(const std::string& path) {
     hex += byte_hex;
   }
   return hex;
+}
+
+}  // namespace
+
+std::string file_sha256(const std::string& path) {
+  VSIStatBufL stat{};
+  if (VSIStatL(path.c_str(), &stat) != 0) throw InputError(path + ": file not found");
+  VSILFILE* file = VSIFOpenL(path.c_str(), "rb");
+  if (!file) throw InputError(path + ": cannot be opened for reading");
+  auto digest = sha256_of([&](unsigned char* data, std::size_t size) { return VSIFReadL(data, 1, size, file); });
+  VSIFCloseL(file);
+  return digest;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  std::size_t offset = 0;
+  return sha256_of([&](unsigned char* data, std::size_t size) {
+    const std::size_t n = std::min(size, bytes.size() - offset);
+    std::memcpy(data, bytes.data() + offset, n);
+    offset += n;
+    return n;
+  });
 }
 
 std::optional<double> parse_double(const std::string& text) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gis/errors.hpp"
@@ -75,6 +76,8 @@ MultiPolygon to_multipolygon(const OGRGeometry& geometry);
 
 /// SHA-256 of a file read through GDAL's virtual file system (works for /vsimem/ too).
 std::string file_sha256(const std::string& path);
+/// SHA-256 of bytes in memory, as lower-case hex.
+std::string sha256_hex(std::string_view bytes);
 
 /// Parses a double, accepting surrounding blanks; nullopt when it is not a finite number.
 std::optional<double> parse_double(const std::string& text);

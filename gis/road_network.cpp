@@ -76,6 +76,7 @@ double nearest_distance_m(Point2 p, const SpatialGrid& grid, const std::vector<P
 /// Labels weak components on the links and reports the pieces apart from the main graph, and why.
 void report_components(RoadNetwork& net, ImportReport& report, double tolerance_m) {
   auto& links = net.links;
+  if (links.size() == 0) return;
   const auto node_count = static_cast<std::int32_t>(net.nodes.size());
   const auto labels = weak_components(node_count, links.from_node, links.to_node);
   // Zone centroid nodes have no links yet: they form singleton components; skip them.

@@ -121,7 +121,12 @@ int snap_ends_to_segments(const std::vector<Polyline>& lines, PointSet& ps, doub
       if (best < 0 || dist < best_m || s < best) best = s, best_m = dist, best_t = t;
     });
     if (best < 0) continue;
-    insertions[segments[best].line].push_back({segments[best].index, best_t, d});
+    // The dangling end moves onto the segment: the through road keeps its geometry.
+    const auto& seg = segments[static_cast<std::size_t>(best)];
+    const auto& line = lines[static_cast<std::size_t>(seg.line)];
+    double t = 0.0;
+    ps.position[d] = closest_on_segment(p, line[seg.index], line[seg.index + 1], t);
+    insertions[seg.line].push_back({seg.index, best_t, d});
     ps.incidence[d] += 1;
     ++snapped;
   }

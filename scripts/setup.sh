@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package sofiatwin needs (idempotent; apt-get runs only when one is missing).
+set -euo pipefail
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libgdal-dev gdal-bin        # GDAL 3.6 (vector/raster I/O, GeoPackage, OSM, CSV, GeoTIFF) + ogrinfo for tests
+  libproj-dev proj-data       # PROJ 9.1 (reprojection into EPSG:7801)
+  libtbb-dev                  # oneTBB 2021.8 (parallel simulation)
+  libopenscenegraph-dev       # OpenSceneGraph 3.6.5 (3D rendering)
+  libcli11-dev                # command line
+  libssl-dev                  # SHA-256 of import sources (OpenSSL EVP)
+  libgtest-dev libgmock-dev   # GoogleTest
+  libbenchmark-dev            # Google Benchmark
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,44 @@
+// The sofiatwin binary: exit codes and messages a user sees.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include "test_util.hpp"
+
+namespace {
+
+struct Result { int exit_code; std::string output; };
+
+Result run(const std::string& args) {
+  const auto dir = sofiatwin::test::temp_dir("cli");
+  const std::string out = (dir / "out.txt").string();
+  const int status = std::system((std::string(SOFIATWIN_BINARY) + " " + args + " > " + out + " 2>&1").c_str());
+  std::ifstream in(out);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, std::string((std::istreambuf_iterator<char>(in)), {})};
+}
+
+}  // namespace
+
+TEST(Cli, MissingInputIsAnErrorWithExitCodeOne) {
+  const auto r = run("import --roads /nonexistent/roads.gpkg --out /tmp/never.gpkg");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("sofiatwin: error: /nonexistent/roads.gpkg: file not found"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists("/tmp/never.gpkg"));
+}
+
+TEST(Cli, UsageErrorsAreNotCrashes) {
+  EXPECT_NE(run("import").exit_code, 0);          // --out is required
+  EXPECT_NE(run("no-such-command").exit_code, 0);
+  EXPECT_EQ(run("--version").exit_code, 0);
+}
+
+TEST(Cli, ImportDefaultThenInfo) {
+  const auto dir = sofiatwin::test::temp_dir("cli-default");
+  const std::string twin = (dir / "twin.gpkg").string();
+  const auto imported = run("--threads 2 import --out " + twin);
+  ASSERT_EQ(imported.exit_code, 0) << imported.output;
+  EXPECT_NE(imported.output.find("road network"), std::string::npos);
+  const auto info = run("info " + twin);
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  EXPECT_NE(info.output.find("zones          24"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("source: default-model asset assets/sofia/districts.csv sha256 "), std::string::npos) << info.output;
+}
