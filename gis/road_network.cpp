@@ -100,6 +100,7 @@ void report_components(RoadNetwork& net, ImportReport& report, double tolerance_
       grid.insert(net.nodes.position[v], static_cast<std::int32_t>(main_nodes.size()));
       main_nodes.push_back(net.nodes.position[v]);
     }
+  grid.build();
   std::vector<double> gap_m(static_cast<std::size_t>(node_count), std::numeric_limits<double>::infinity());
   for (std::int32_t v = 0; v < node_count; ++v)
     if (labels[v] > 0 && link_count[labels[v]] > 0)
@@ -133,6 +134,7 @@ void add_connectors(RoadNetwork& net, const Zones& zones, int k, ImportReport& r
       candidates.push_back(v);
       positions.push_back(net.nodes.position[v]);
     }
+  grid.build();
   const std::size_t unreachable = static_cast<std::size_t>(node_count - net.zone_count) - candidates.size();
   if (unreachable > 0)
     report.info("topology", "road_nodes", std::to_string(unreachable) +

@@ -1,7 +1,9 @@
 #include "road_topology.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <unordered_map>
 
 #include "gis/spatial_grid.hpp"
 
@@ -31,23 +33,26 @@ std::int32_t resolve(const PointSet& ps, std::int32_t p) {
   return p;
 }
 
+/// Step 1: vertices whose coordinates agree to the centimetre are one point.
 PointSet cluster_vertices(const std::vector<Polyline>& lines) {
   PointSet ps;
-  SpatialGrid grid(coincide_m * 4);
+  std::size_t vertex_count = 0;
+  for (const auto& l : lines) vertex_count += l.size();
+  std::unordered_map<std::uint64_t, std::int32_t> point_of;
+  point_of.reserve(vertex_count);
   ps.vertex_point.resize(lines.size());
   for (std::size_t l = 0; l < lines.size(); ++l) {
+    ps.vertex_point[l].reserve(lines[l].size());
     for (auto p : lines[l]) {
-      std::int32_t found = -1;
-      grid.query(box_around(p, coincide_m), [&](std::int32_t q) {
-        if (found < 0 && distance_m(ps.position[q], p) <= coincide_m) found = q;
-      });
-      if (found < 0) {
-        found = static_cast<std::int32_t>(ps.position.size());
+      const auto cx = static_cast<std::uint64_t>(std::llround(p.x_m / coincide_m));
+      const auto cy = static_cast<std::uint64_t>(std::llround(p.y_m / coincide_m));
+      const auto [it, added] = point_of.emplace((cx << 32) ^ (cy & 0xffffffffULL), static_cast<std::int32_t>(ps.position.size()));
+      const std::int32_t found = it->second;
+      if (added) {
         ps.position.push_back(p);
         ps.merged_into.push_back(found);
         ps.only_line.push_back(static_cast<std::int32_t>(l));
         ps.incidence.push_back(0);
-        grid.insert(p, found);
       } else if (ps.only_line[found] != static_cast<std::int32_t>(l)) {
         ps.only_line[found] = many_lines;
       }
@@ -72,6 +77,7 @@ std::vector<std::int32_t> dangling_ends(const PointSet& ps) {
 int snap_ends_to_points(PointSet& ps, double tolerance_m) {
   SpatialGrid grid(std::max(tolerance_m, coincide_m));
   for (std::size_t p = 0; p < ps.position.size(); ++p) grid.insert(ps.position[p], static_cast<std::int32_t>(p));
+  grid.build();
   int snapped = 0;
   for (auto d : dangling_ends(ps)) {
     std::int32_t best = -1;
@@ -105,6 +111,7 @@ int snap_ends_to_segments(const std::vector<Polyline>& lines, PointSet& ps, doub
       grid.insert(box, static_cast<std::int32_t>(segments.size()));
       segments.push_back({static_cast<std::int32_t>(l), static_cast<std::int32_t>(k - 1)});
     }
+  grid.build();
   int snapped = 0;
   for (auto d : dangling_ends(ps)) {
     const Point2 p = ps.position[d];

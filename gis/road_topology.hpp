@@ -1,5 +1,5 @@
 // Builds a node-link topology from loose line geometries (pure geometry, no GDAL).
-//  1. vertices that coincide (within 1 cm) are one point; lines are split where they share points;
+//  1. vertices that coincide (same coordinates to the centimetre) are one point; lines are split where they share points;
 //  2. a dangling line end snaps to the nearest point of another line within `snap_tolerance_m`;
 //  3. a still-dangling end snaps onto the nearest segment within the tolerance (T-junction), which
 //     splits that segment.

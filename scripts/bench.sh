@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds and runs the import benchmarks, each case in its own process (clean peak memory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build.sh build
+for filter in BM_ImportRealSofia BM_ImportDefaultModel BM_RoadTopologyGrid; do
+  ./build/bench/bench_import --benchmark_filter="$filter" 2>&1 | grep -E "^BM_|^Run on|CPU"
+done
