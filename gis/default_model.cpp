@@ -4,6 +4,7 @@
 #include <gdal_alg.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <sstream>
 
@@ -351,6 +352,7 @@ struct VsimemFolder {
 }  // namespace
 
 CityModel build_default_model(const DefaultModelOptions& options, const ImportOptions& import_options, ProgressSink* progress) {
+  const auto start = std::chrono::steady_clock::now();
   const auto crs = make_crs(import_options.model_crs);
   const Facts facts = load_facts(crs);
   const Lattice lattice = make_lattice(facts);
@@ -367,6 +369,10 @@ CityModel build_default_model(const DefaultModelOptions& options, const ImportOp
   }
   write_dem(folder.path + "/dem.tif", lattice, facts.terrain, crs);
   write_metro_gtfs(folder.path + "/gtfs", facts);
+  if (progress) {
+    const std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
+    progress->stage_done("default model", "districts, streets, buildings, terrain and metro generated from assets/sofia", s.count());
+  }
   ImportSources sources;
   sources.districts = gpkg + ":districts";
   sources.roads = gpkg + ":roads";
