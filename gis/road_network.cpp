@@ -55,20 +55,13 @@ void add_road_links(const RoadTopology& topo, const std::vector<RoadLine>& lines
   }
 }
 
-/// Distance from each point to the nearest of `targets`, searched with a doubling radius.
-double nearest_distance_m(Point2 p, const SpatialGrid& grid, const std::vector<Point2>& targets, double max_m,
-                          std::int32_t* nearest = nullptr) {
+/// Distance from `p` to the nearest of `targets` (indexed in `grid`), searched with a doubling
+/// radius up to `max_m`; infinity when none is that close.
+double nearest_distance_m(Point2 p, const SpatialGrid& grid, const std::vector<Point2>& targets, double max_m) {
   for (double radius = 250.0; radius <= max_m * 2; radius *= 2) {
     double best = std::numeric_limits<double>::infinity();
-    std::int32_t best_i = -1;
-    grid.query(box_around(p, radius), [&](std::int32_t i) {
-      const double d = distance_m(p, targets[i]);
-      if (d < best || (d == best && i < best_i)) best = d, best_i = i;
-    });
-    if (best <= radius) {
-      if (nearest) *nearest = best_i;
-      return best;
-    }
+    grid.query(box_around(p, radius), [&](std::int32_t i) { best = std::min(best, distance_m(p, targets[i])); });
+    if (best <= radius) return best <= max_m ? best : std::numeric_limits<double>::infinity();
   }
   return std::numeric_limits<double>::infinity();
 }
@@ -145,6 +138,7 @@ void add_connectors(RoadNetwork& net, const Zones& zones, int k, ImportReport& r
   for (std::int32_t z = 0; z < net.zone_count; ++z) {
     const Point2 c = zones.centroid[z];
     std::vector<std::pair<double, std::int32_t>> nearest;
+    // Grow the search square until it holds k candidates within its inscribed circle (up to 1,000 km).
     for (double radius = 500.0; nearest.size() < static_cast<std::size_t>(k) && radius < 1e6; radius *= 2) {
       nearest.clear();
       grid.query(box_around(c, radius), [&](std::int32_t i) {
@@ -152,8 +146,6 @@ void add_connectors(RoadNetwork& net, const Zones& zones, int k, ImportReport& r
         if (d <= radius) nearest.emplace_back(d, i);
       });
       std::sort(nearest.begin(), nearest.end());
-      nearest.erase(std::unique(nearest.begin(), nearest.end()), nearest.end());
-      if (radius * 2 >= 1e6) break;
     }
     if (nearest.size() > static_cast<std::size_t>(k)) nearest.resize(static_cast<std::size_t>(k));
     if (!nearest.empty() && nearest.front().first > 3000.0)

@@ -8,5 +8,5 @@ bash scripts/build.sh build -DSOFIATWIN_WERROR=ON
 ctest --test-dir build --output-on-failure -j 2
 if [ "${SOFIATWIN_SKIP_SANITIZE:-0}" != "1" ]; then
   bash scripts/build.sh build-asan -DSOFIATWIN_WERROR=ON -DSOFIATWIN_SANITIZE=ON -DSOFIATWIN_BUILD_BENCH=OFF
-  ASAN_OPTIONS=detect_leaks=0 ctest --test-dir build-asan --output-on-failure -j 2
+  ctest --test-dir build-asan --output-on-failure -j 2
 fi
