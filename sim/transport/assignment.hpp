@@ -1,0 +1,57 @@
+// Static user-equilibrium traffic assignment (BPR costs, generalised cost terms).
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/transport/network.hpp"
+
+namespace sofiatwin::transport {
+
+enum class Algorithm {
+  frank_wolfe,              // link-based, fast first answers
+  conjugate_frank_wolfe,    // Mitradjieva & Lindberg (2013)
+  biconjugate_frank_wolfe,  // Mitradjieva & Lindberg (2013)
+  gradient_projection,      // path-based (Jayakrishnan et al. 1994): precise, to 1e-10 and below
+};
+std::optional<Algorithm> parse_algorithm(const std::string& name);
+std::string algorithm_name(Algorithm algorithm);
+
+struct AssignmentOptions {
+  Algorithm algorithm = Algorithm::gradient_projection;
+  double target_relative_gap = 1e-6;
+  int max_iterations = 10000;
+  CostWeights weights;
+  int inner_sweeps = 2;  // gradient projection: flow-shift sweeps per shortest-path update
+};
+
+/// One line of the convergence log.
+struct IterationStats {
+  int iteration = 0;
+  double relative_gap = 0.0;  // TSTT / SPTT - 1 at the iteration's flows
+  double total_cost = 0.0;    // TSTT = sum x c(x)
+  double beckmann = 0.0;
+  double elapsed_s = 0.0;
+};
+
+struct AssignmentResult {
+  std::vector<double> link_flow;
+  std::vector<double> link_cost;
+  std::vector<IterationStats> iterations;
+  bool converged = false;
+  double unassigned_trips = 0.0;  // demand between pairs with no path (never silently dropped)
+};
+
+using IterationObserver = std::function<void(const IterationStats&)>;
+
+/// Solves the assignment; `observer` sees each iteration as it ends. Throws std::invalid_argument
+/// when the network or demand is inconsistent (sizes, ids).
+AssignmentResult assign(const TrafficNetwork& net, const OdMatrix& od, const AssignmentOptions& options,
+                        const IterationObserver& observer = {});
+
+/// Relative gap, TSTT and Beckmann objective of given link flows (an independent evaluator).
+IterationStats evaluate(const TrafficNetwork& net, const OdMatrix& od, const CostWeights& weights,
+                        const std::vector<double>& link_flow);
+
+}  // namespace sofiatwin::transport
