@@ -23,7 +23,7 @@ struct AssignmentOptions {
   double target_relative_gap = 1e-6;
   int max_iterations = 10000;
   CostWeights weights;
-  int inner_sweeps = 2;  // gradient projection: flow-shift sweeps per shortest-path update
+  int inner_sweeps = 8;  // gradient projection: flow-shift sweeps per shortest-path update
 };
 
 /// One line of the convergence log.

@@ -40,10 +40,13 @@ class PathState {
     costs_.costs(flow_, cost_);
   }
 
-  /// The shortest path of every OD pair at the current costs (parallel over origin blocks).
-  /// Pairs without a path get an empty list. Returns SPTT.
-  double shortest_paths(const ShortestPaths& sp, std::vector<std::vector<std::int32_t>>& best) const {
-    best.assign(pairs_.size(), {});
+  /// The shortest path of every OD pair at the current costs (parallel over origin blocks), kept
+  /// only where it is cheaper than every path the pair already uses: `best[i]` stays empty
+  /// otherwise, and for pairs without a path (reported through `reachable`). Returns SPTT.
+  double shortest_paths(const ShortestPaths& sp, std::vector<std::vector<std::int32_t>>& best,
+                        std::vector<char>& reachable) const {
+    best.resize(pairs_.size());
+    reachable.assign(pairs_.size(), 0);
     const auto zones = static_cast<std::int32_t>(origin_begin_.size()) - 1;
     const std::int32_t blocks = std::max<std::int32_t>(1, std::min<std::int32_t>(64, zones));
     std::vector<double> sptt(static_cast<std::size_t>(blocks), 0.0);
@@ -54,9 +57,15 @@ class PathState {
         sp.run(o, cost_, tree);
         for (auto i = origin_begin_[o]; i < origin_begin_[o + 1]; ++i) {
           const auto& pair = pairs_[static_cast<std::size_t>(i)];
-          if (tree.pred_link[pair.destination] < 0) continue;
-          sptt[static_cast<std::size_t>(b)] += pair.demand * tree.cost[pair.destination];
           auto& links = best[static_cast<std::size_t>(i)];
+          links.clear();
+          if (tree.pred_link[pair.destination] < 0) continue;
+          reachable[static_cast<std::size_t>(i)] = 1;
+          const double shortest = tree.cost[pair.destination];
+          sptt[static_cast<std::size_t>(b)] += pair.demand * shortest;
+          bool known = false;
+          for (const auto& p : pair.paths) known = known || path_cost(p) <= shortest * (1.0 + 1e-15);
+          if (known) continue;
           for (auto v = pair.destination; v != o; v = net_.from[tree.pred_link[v]]) links.push_back(tree.pred_link[v]);
           std::reverse(links.begin(), links.end());
         }
@@ -67,21 +76,29 @@ class PathState {
     return total;
   }
 
-  /// Adds each pair's shortest path (if new) and equilibrates the pair; unreachable pairs count
-  /// as unassigned demand.
-  double add_paths_and_shift(std::vector<std::vector<std::int32_t>>& best) {
+  /// Adds each pair's new shortest path and equilibrates the pair; returns the demand of pairs
+  /// that have no path at all (unassigned, reported).
+  double add_paths_and_shift(std::vector<std::vector<std::int32_t>>& best, const std::vector<char>& reachable) {
     double unassigned = 0.0;
+    bool loaded = false;  // first paths loaded: their costs are refreshed once at the end
     for (std::size_t i = 0; i < pairs_.size(); ++i) {
       auto& pair = pairs_[i];
-      if (best[i].empty()) {
-        if (pair.paths.empty()) unassigned += pair.demand;
+      if (!reachable[i] && pair.paths.empty()) {
+        unassigned += pair.demand;
         continue;
       }
-      const bool known = std::any_of(pair.paths.begin(), pair.paths.end(), [&](const Path& p) { return p.links == best[i]; });
-      if (!known) pair.paths.push_back({std::move(best[i]), pair.paths.empty() ? pair.demand : 0.0});
-      if (pair.paths.size() == 1 && !known) add_flow(pair.paths.back().links, pair.demand);
+      if (!best[i].empty()) {
+        const bool first = pair.paths.empty();
+        pair.paths.push_back({best[i], first ? pair.demand : 0.0});
+        if (first) {
+          for (auto a : pair.paths.back().links) flow_[a] += pair.demand;
+          loaded = true;
+          continue;  // a single path: nothing to equilibrate
+        }
+      }
       equilibrate(pair);
     }
+    if (loaded) costs_.costs(flow_, cost_);
     return unassigned;
   }
 
@@ -105,13 +122,6 @@ class PathState {
     double c = 0.0;
     for (auto a : p.links) c += cost_[a];
     return c;
-  }
-
-  void add_flow(const std::vector<std::int32_t>& links, double delta) {
-    for (auto a : links) {
-      flow_[a] += delta;
-      cost_[a] = costs_.cost(a, flow_[a]);
-    }
   }
 
   /// Moves flow from every path of the pair to its cheapest one (Newton steps, see the top).
@@ -170,13 +180,14 @@ void run_gradient_projection(const TrafficNetwork& net, const OdMatrix& od, cons
                              AssignmentResult& result) {
   PathState state(net, od, costs);
   std::vector<std::vector<std::int32_t>> best;
-  state.shortest_paths(paths, best);  // free-flow shortest paths: the all-or-nothing start
-  result.unassigned_trips = state.add_paths_and_shift(best);
+  std::vector<char> reachable;
+  state.shortest_paths(paths, best, reachable);  // free-flow shortest paths: the all-or-nothing start
+  result.unassigned_trips = state.add_paths_and_shift(best, reachable);
   state.rebuild_link_flows();
   for (int k = 1; k <= options.max_iterations; ++k) {
-    const double sptt = state.shortest_paths(paths, best);
+    const double sptt = state.shortest_paths(paths, best, reachable);
     if (log.record(k, costs.total_cost(state.flow()), sptt, costs.beckmann(state.flow()))) break;
-    state.add_paths_and_shift(best);
+    state.add_paths_and_shift(best, reachable);
     for (int s = 0; s < options.inner_sweeps; ++s) state.sweep();
     state.rebuild_link_flows();
   }

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
-#include <queue>
 
 namespace sofiatwin::transport {
 
@@ -17,23 +16,66 @@ void ShortestPaths::run(std::int32_t origin, const std::vector<double>& link_cos
   tree.cost.assign(n, std::numeric_limits<double>::infinity());
   tree.pred_link.assign(n, -1);
   tree.settle_order.clear();
-  using Entry = std::pair<double, std::int32_t>;
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
+  // Binary min-heap of nodes with decrease-key (heap_pos_ holds each node's slot, -1 if none).
+  auto& heap = tree.heap;
+  auto& slot = tree.heap_slot;
+  heap.clear();
+  slot.assign(n, -1);
+  auto sift_up = [&](std::int32_t i) {
+    const auto v = heap[i];
+    const double key = tree.cost[v];
+    while (i > 0) {
+      const auto parent = (i - 1) / 2;
+      if (tree.cost[heap[parent]] <= key) break;
+      heap[i] = heap[parent];
+      slot[heap[i]] = i;
+      i = parent;
+    }
+    heap[i] = v;
+    slot[v] = i;
+  };
+  auto pop = [&]() {
+    const auto top = heap.front();
+    slot[top] = -2;  // settled
+    const auto last = heap.back();
+    heap.pop_back();
+    if (heap.empty()) return top;
+    const double key = tree.cost[last];
+    std::int32_t i = 0;
+    const auto size = static_cast<std::int32_t>(heap.size());
+    while (true) {
+      auto child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && tree.cost[heap[child + 1]] < tree.cost[heap[child]]) ++child;
+      if (tree.cost[heap[child]] >= key) break;
+      heap[i] = heap[child];
+      slot[heap[i]] = i;
+      i = child;
+    }
+    heap[i] = last;
+    slot[last] = i;
+    return top;
+  };
   tree.cost[origin] = 0.0;
-  heap.emplace(0.0, origin);
+  heap.push_back(origin);
+  slot[origin] = 0;
   while (!heap.empty()) {
-    const auto [d, v] = heap.top();
-    heap.pop();
-    if (d > tree.cost[v]) continue;
+    const auto v = pop();
     tree.settle_order.push_back(v);
     if (v != origin && v < first_thru_node_) continue;  // zone: no through traffic
+    const double d = tree.cost[v];
     for (auto arc = graph_.first_out[v]; arc < graph_.first_out[v + 1]; ++arc) {
       const auto w = graph_.head[arc];
       const double candidate = d + link_cost[graph_.arc_link[arc]];
       if (candidate < tree.cost[w]) {
         tree.cost[w] = candidate;
         tree.pred_link[w] = graph_.arc_link[arc];
-        heap.emplace(candidate, w);
+        if (slot[w] == -1) {
+          heap.push_back(w);
+          sift_up(static_cast<std::int32_t>(heap.size()) - 1);
+        } else {
+          sift_up(slot[w]);
+        }
       }
     }
   }

@@ -14,6 +14,7 @@ struct ShortestPathTree {
   std::vector<double> cost;               // per node; +inf when unreachable
   std::vector<std::int32_t> pred_link;    // per node; -1 at the origin and unreachable nodes
   std::vector<std::int32_t> settle_order; // nodes in the order they were settled
+  std::vector<std::int32_t> heap, heap_slot;  // workspace, reused between runs
 };
 
 class ShortestPaths {

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -130,38 +132,49 @@ OdMatrix read_tntp_trips(const std::string& path, std::int32_t zone_count) {
   OdMatrix od;
   od.zone_count = zone_count;
   od.trips.assign(static_cast<std::size_t>(zone_count) * zone_count, 0.0);
-  std::string line;
-  int n = m.end_line;
+  // The rest of the file in one buffer, scanned with strtod: "Origin r" lines and "d : v;" items.
+  const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  int n = m.end_line + 1;
   std::int32_t origin = -1;
-  auto zone = [&](const std::string& text, const char* field) {
-    const double v = number(text, path, n, field);
+  const char* p = body.c_str();
+  auto zone = [&](double v, const char* field) {
     if (v < 1 || v > zone_count || v != std::floor(v))
-      throw InputError(where(path, n) + ": field '" + field + "' = " + text + " is not a zone in 1.." + std::to_string(zone_count));
+      throw InputError(where(path, n) + ": field '" + field + "' = " + std::to_string(static_cast<long long>(v)) +
+                       " is not a zone in 1.." + std::to_string(zone_count));
     return static_cast<std::int32_t>(v) - 1;
   };
-  while (std::getline(in, line)) {
-    ++n;
-    const auto comment = line.find('~');
-    std::string text = comment == std::string::npos ? line : line.substr(0, comment);
-    if (auto at = text.find("Origin"); at != std::string::npos) {
-      const auto t = tokens(text.substr(at + 6));
-      if (t.empty()) throw InputError(where(path, n) + ": field 'origin' missing after 'Origin'");
-      origin = zone(t[0], "origin");
-      continue;
+  auto skip_blanks = [&] {
+    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == ';') ++p;
+  };
+  auto read_number = [&](const char* field) {
+    skip_blanks();
+    char* end = nullptr;
+    const double v = std::strtod(p, &end);
+    if (end == p || !std::isfinite(v)) {
+      std::string got;
+      for (const char* q = p; *q && *q != '\n' && got.size() < 20; ++q) got += *q;
+      throw InputError(where(path, n) + ": field '" + field + "' = '" + got + "' is not a number");
     }
-    // "d : v;" items with irregular spacing
-    for (char& c : text)
-      if (c == ':' || c == ';') c = (c == ':') ? ' ' : '\n';
-    std::istringstream items(text);
-    std::string item;
-    while (std::getline(items, item)) {
-      const auto t = tokens(item);
-      if (t.empty()) continue;
+    p = end;
+    return v;
+  };
+  while (*p) {
+    skip_blanks();
+    if (*p == '\n') {
+      ++n, ++p;
+    } else if (*p == '~') {
+      while (*p && *p != '\n') ++p;
+    } else if (std::strncmp(p, "Origin", 6) == 0) {
+      p += 6;
+      origin = zone(read_number("origin"), "origin");
+    } else {
       if (origin < 0) throw InputError(where(path, n) + ": demand before any 'Origin' line");
-      if (t.size() != 2) throw InputError(where(path, n) + ": field 'destination : trips' malformed in '" + item + "'");
-      const auto d = zone(t[0], "destination");
-      const double v = number(t[1], path, n, "trips");
-      if (v < 0) throw InputError(where(path, n) + ": field 'trips' = " + t[1] + " is negative");
+      const auto d = zone(read_number("destination"), "destination");
+      skip_blanks();
+      if (*p != ':') throw InputError(where(path, n) + ": field 'destination : trips' malformed (no ':')");
+      ++p;
+      const double v = read_number("trips");
+      if (v < 0) throw InputError(where(path, n) + ": field 'trips' = " + std::to_string(v) + " is negative");
       od.trips[static_cast<std::size_t>(origin) * zone_count + d] += v;
     }
   }

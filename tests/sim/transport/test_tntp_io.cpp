@@ -49,7 +49,7 @@ TEST(TntpIo, ErrorsNameFileLineAndField) {
   const std::string good = header + "\t1\t3\t100\t2\t1\t0.15\t4\t0\t0\t1\t;\n\t3\t2\t100\t2\t1\t0.15\t4\t0\t0\t1\t;\n";
   EXPECT_NE(error_of(good, "<END OF METADATA>\nOrigin 1\n 7 : 5;\n").find("t.tntp: line 3: field 'destination' = 7 is not a zone in 1..2"), std::string::npos);
   EXPECT_NE(error_of(good, "<END OF METADATA>\n 2 : 5;\n").find("demand before any 'Origin' line"), std::string::npos);
-  EXPECT_NE(error_of(good, "<END OF METADATA>\nOrigin 1\n 2 : -5;\n").find("field 'trips' = -5 is negative"), std::string::npos);
+  EXPECT_NE(error_of(good, "<END OF METADATA>\nOrigin 1\n 2 : -5;\n").find("field 'trips' = -5.000000 is negative"), std::string::npos);
   EXPECT_NE(error_of("").find("no <END OF METADATA>"), std::string::npos);
 }
 
