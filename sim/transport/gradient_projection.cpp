@@ -89,7 +89,8 @@ class PathState {
       }
       if (!best[i].empty()) {
         const bool first = pair.paths.empty();
-        pair.paths.push_back({best[i], first ? pair.demand : 0.0});
+        pair.paths.push_back({std::move(best[i]), first ? pair.demand : 0.0});
+        best[i] = {};
         if (first) {
           for (auto a : pair.paths.back().links) flow_[a] += pair.demand;
           loaded = true;
