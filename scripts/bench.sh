@@ -7,3 +7,7 @@ bash scripts/build.sh build
 for filter in BM_ImportRealSofia BM_ImportDefaultModel BM_RoadTopologyGrid; do
   ./build/bench/bench_import --benchmark_filter="$filter" 2>&1 | grep -E "^BM_|^Run on|CPU"
 done
+# Traffic assignment: whole-process time to gap 1e-4/1e-6/1e-8 and peak memory, 1 and 2 threads.
+for case in chicago chicago2x berlin; do
+  for threads in 1 2; do ./build/bench/bench_assignment "$case" "$threads" || true; done
+done
