@@ -15,6 +15,7 @@
 #include "gis/importer.hpp"
 #include "gis/twin_store.hpp"
 #include "scenarios/model_summary.hpp"
+#include "scenarios/transport_run.hpp"
 #include "sim/transport/assignment.hpp"
 #include "sim/transport/tntp_io.hpp"
 
@@ -160,6 +161,51 @@ struct AssignCommand {
   }
 };
 
+/// `transport`: the demand -> mode split -> road assignment -> transit loads chain on a twin.
+struct TransportCommand {
+  std::string twin, params, out = "results/transport";
+  bool converged = true;
+
+  void add_to(CLI::App& app) {
+    auto* cmd = app.add_subcommand("transport", "Run the transport chain on a twin (or the embedded default model)");
+    cmd->add_option("twin", twin, "Twin GeoPackage (default: the embedded default Sofia model)");
+    cmd->add_option("--params", params, "Transport parameter file (YAML; default: the built-in values of scenarios/sofia/transport.yaml)");
+    cmd->add_option("--out", out, "Output folder: results.gpkg (twin + result layers) and CSV files")->capture_default_str();
+    cmd->callback([this] { run(); });
+  }
+
+  void run() {
+    StderrProgress progress;
+    const auto parameters = params.empty() ? sofiatwin::scenarios::TransportParameters{}
+                                           : sofiatwin::scenarios::load_transport_parameters(params);
+    const bool embedded = twin.empty();
+    const auto model = embedded ? sofiatwin::gis::build_default_model({}, {}, &progress) : sofiatwin::gis::read_twin(twin);
+    const auto result = sofiatwin::scenarios::run_transport(model, parameters, &progress);
+    sofiatwin::scenarios::write_transport_csv(out, model, result);
+    sofiatwin::gis::ResultLayers layers{result.road.link_flow, result.road.link_cost, result.transit.route_boardings,
+                                        result.transit.stop_boardings, result.transit.segment_load,
+                                        {{"vehicle_hours", result.kpis.vehicle_hours},
+                                         {"vehicle_km", result.kpis.vehicle_km},
+                                         {"average_speed_kmh", result.kpis.average_speed_kmh},
+                                         {"congested_km", result.kpis.congested_km},
+                                         {"pt_share", result.demand.pt_share},
+                                         {"daily_pt_trips", result.demand.daily_pt_trips}}};
+    sofiatwin::gis::write_twin(model, out + "/results.gpkg",
+                               {{"model", embedded ? "embedded default Sofia model" : twin}, {"tool_version", tool_version},
+                                {"created_utc", utc_now()}, {"parameters", params.empty() ? "built-in" : params}},
+                               &layers);
+    std::printf("vehicle-hours %.0f, vehicle-km %.0f, average speed %.1f km/h, congested %.1f km, PT share %.3f, "
+                "%.0f PT trips/day -> %s\n",
+                result.kpis.vehicle_hours, result.kpis.vehicle_km, result.kpis.average_speed_kmh, result.kpis.congested_km,
+                result.demand.pt_share, result.demand.daily_pt_trips, out.c_str());
+    if (result.road.unassigned_trips > 0 || result.transit.unassigned_trips > 0)
+      std::printf("warning: unassigned trips: %.1f by car, %.1f by public transport (no path)\n", result.road.unassigned_trips,
+                  result.transit.unassigned_trips);
+    converged = result.road.converged;
+    if (!converged) std::printf("not converged: the road assignment stopped at its iteration limit\n");
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,6 +218,8 @@ int main(int argc, char** argv) {
   ImportCommand import_command;
   InfoCommand info_command;
   AssignCommand assign_command;
+  TransportCommand transport_command;
+  transport_command.add_to(app);
   import_command.add_to(app);
   info_command.add_to(app);
   assign_command.add_to(app);
@@ -195,5 +243,5 @@ int main(int argc, char** argv) {
     std::cerr << "sofiatwin: internal error: " << e.what() << "\n";
     return 3;
   }
-  return assign_command.converged ? 0 : 4;  // 4: the assignment did not reach its target gap
+  return assign_command.converged && transport_command.converged ? 0 : 4;  // 4: the assignment did not reach its target gap
 }

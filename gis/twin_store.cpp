@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
 #include <limits>
 
@@ -268,6 +269,51 @@ void write_tables(TwinWriter& w, const CityModel& m, const std::map<std::string,
   }
 }
 
+void write_results(TwinWriter& w, const CityModel& m, const ResultLayers& r) {
+  auto* links = w.layer("road_link_results", wkbLineString,
+                        {{"link_id", OFTInteger}, {"volume_veh_h", OFTReal}, {"vc_ratio", OFTReal},
+                         {"congested_speed_kmh", OFTReal}, {"cost_min", OFTReal}});
+  const auto& l = m.roads.links;
+  for (std::size_t a = 0; a < l.size() && a < r.link_volume_veh_h.size(); ++a) {
+    OGRFeature f(links->GetLayerDefn());
+    f.SetField("link_id", static_cast<int>(a));
+    f.SetField("volume_veh_h", r.link_volume_veh_h[a]);
+    f.SetField("vc_ratio", l.capacity_veh_h[a] > 0 ? r.link_volume_veh_h[a] / l.capacity_veh_h[a] : 0.0);
+    f.SetField("congested_speed_kmh", r.link_cost_min[a] > 0 ? l.length_m[a] / 1000.0 / (r.link_cost_min[a] / 60.0) : l.speed_kmh[a]);
+    f.SetField("cost_min", r.link_cost_min[a]);
+    f.SetGeometryDirectly(make_line(l.shape[a]).release());
+    TwinWriter::add(links, f);
+  }
+  const auto& t = m.transit;
+  auto* stops = w.layer("transit_stop_results", wkbPoint, {{"stop_id", OFTInteger}, {"boardings", OFTReal}});
+  for (std::size_t s = 0; s < t.stops.size() && s < r.stop_boardings.size(); ++s) {
+    OGRFeature f(stops->GetLayerDefn());
+    f.SetField("stop_id", static_cast<int>(s));
+    f.SetField("boardings", r.stop_boardings[s]);
+    f.SetGeometryDirectly(new OGRPoint(t.stops.position[s].x_m, t.stops.position[s].y_m));
+    TwinWriter::add(stops, f);
+  }
+  auto* routes = w.layer("transit_route_results", wkbNone, {{"route_id", OFTInteger}, {"boardings", OFTReal}, {"max_load", OFTReal}});
+  for (std::size_t rt = 0; rt < t.routes.size() && rt < r.route_boardings.size(); ++rt) {
+    double max_load = 0;
+    for (std::size_t p = 0; p < t.patterns.size() && p < r.pattern_segment_load.size(); ++p)
+      if (t.patterns.route[p] == static_cast<std::int32_t>(rt))
+        for (double v : r.pattern_segment_load[p]) max_load = std::max(max_load, v);
+    OGRFeature f(routes->GetLayerDefn());
+    f.SetField("route_id", static_cast<int>(rt));
+    f.SetField("boardings", r.route_boardings[rt]);
+    f.SetField("max_load", max_load);
+    TwinWriter::add(routes, f);
+  }
+  auto* kpis = w.layer("kpis", wkbNone, {{"kpi", OFTString}, {"value", OFTReal}});
+  for (const auto& [name, value] : r.kpis) {
+    OGRFeature f(kpis->GetLayerDefn());
+    f.SetField("kpi", name.c_str());
+    f.SetField("value", value);
+    TwinWriter::add(kpis, f);
+  }
+}
+
 void write_elevation(const ElevationGrid& grid, const std::string& path, const OGRSpatialReference& crs) {
   auto* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
   CPLStringList options;
@@ -289,7 +335,8 @@ void write_elevation(const ElevationGrid& grid, const std::string& path, const O
   raster.reset();
 }
 
-void write_all(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata) {
+void write_all(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata,
+               const ResultLayers* results) {
   auto* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
   if (!driver) throw InputError("GDAL has no GPKG driver");
   const auto crs = make_crs(model.crs);
@@ -304,6 +351,7 @@ void write_all(const CityModel& model, const std::string& path, const std::map<s
     write_transit(writer, model.transit);
     write_buildings(writer, model.buildings);
     write_tables(writer, model, metadata);
+    if (results) write_results(writer, model, *results);
     if (dataset->CommitTransaction() != OGRERR_NONE) throw InputError(path + ": cannot commit");
     GDALClose(GDALDataset::ToHandle(dataset.release()));
   }
@@ -312,12 +360,13 @@ void write_all(const CityModel& model, const std::string& path, const std::map<s
 
 }  // namespace
 
-void write_twin(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata) {
+void write_twin(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata,
+                const ResultLayers* results) {
   const std::string temporary = path + ".partial-" + std::to_string(::getpid()) + ".gpkg";
   VSIUnlink(temporary.c_str());
   GdalErrorCapture capture;
   try {
-    write_all(model, temporary, metadata);
+    write_all(model, temporary, metadata, results);
   } catch (const InputError& e) {
     VSIUnlink(temporary.c_str());
     throw InputError(std::string(e.what()) + " (" + capture.last_message() + ")");

@@ -8,6 +8,7 @@ PACKAGES=(
   libtbb-dev                  # oneTBB 2021.8 (parallel simulation)
   libopenscenegraph-dev       # OpenSceneGraph 3.6.5 (3D rendering)
   libcli11-dev                # command line
+  libyaml-cpp-dev             # parameter and scenario files
   libssl-dev                  # SHA-256 of import sources (OpenSSL EVP)
   libgtest-dev libgmock-dev   # GoogleTest
   libbenchmark-dev            # Google Benchmark

@@ -42,3 +42,15 @@ TEST(Cli, ImportDefaultThenInfo) {
   EXPECT_NE(info.output.find("zones          24"), std::string::npos) << info.output;
   EXPECT_NE(info.output.find("source: default-model asset assets/sofia/districts.csv sha256 "), std::string::npos) << info.output;
 }
+
+TEST(Cli, TransportChainOnTheDefaultModel) {
+  const auto dir = sofiatwin::test::temp_dir("cli-transport");
+  const auto r = run("transport --out " + (dir / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("PT share 0.549"), std::string::npos) << r.output;
+  for (const char* f : {"results.gpkg", "road_links.csv", "transit_routes.csv", "transit_stops.csv", "kpis.csv"})
+    EXPECT_TRUE(std::filesystem::exists(dir / "out" / f)) << f;
+  const auto bad = run("transport --params /nonexistent.yaml --out " + (dir / "bad").string());
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("/nonexistent.yaml: file not found"), std::string::npos) << bad.output;
+}
