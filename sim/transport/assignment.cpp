@@ -26,7 +26,7 @@ std::string algorithm_name(Algorithm algorithm) {
 
 namespace {
 
-void validate(const TrafficNetwork& net, const OdMatrix& od) {
+void validate_network(const TrafficNetwork& net) {
   const std::size_t n = net.link_count();
   for (const auto* v : {&net.capacity_veh_h, &net.length, &net.free_flow_time_min, &net.b, &net.power, &net.toll})
     if (v->size() != n) throw std::invalid_argument("link arrays differ in length");
@@ -37,8 +37,23 @@ void validate(const TrafficNetwork& net, const OdMatrix& od) {
     if (net.b[a] > 0 && net.power[a] > 0 && net.free_flow_time_min[a] > 0 && !(net.capacity_veh_h[a] > 0))
       throw std::invalid_argument("link " + std::to_string(a) + ": capacity must be positive where B > 0");
   }
+}
+
+void validate_demand(const TrafficNetwork& net, const OdMatrix& od) {
   if (od.zone_count != net.zone_count || od.trips.size() != static_cast<std::size_t>(od.zone_count) * od.zone_count)
     throw std::invalid_argument("demand matrix does not match the network's zone count");
+}
+
+AssignmentResult solve_classes(const TrafficNetwork& net, const std::vector<detail::ClassView>& classes,
+                               const AssignmentOptions& options, const IterationObserver& observer) {
+  const LinkCosts time(net, {});
+  const ShortestPaths paths(net);
+  AssignmentResult result;
+  detail::ConvergenceLog log(options, observer, result);
+  detail::run_gradient_projection(net, classes, options, time, paths, log, result);
+  const LinkCosts first(net, classes.front().weights);
+  first.costs(result.link_flow, result.link_cost);
+  return result;
 }
 
 }  // namespace
@@ -59,17 +74,38 @@ IterationStats evaluate(const TrafficNetwork& net, const OdMatrix& od, const Cos
 
 AssignmentResult assign(const TrafficNetwork& net, const OdMatrix& od, const AssignmentOptions& options,
                         const IterationObserver& observer) {
-  validate(net, od);
+  validate_network(net);
+  validate_demand(net, od);
+  if (options.algorithm == Algorithm::gradient_projection)
+    return solve_classes(net, {{&od, 1.0, options.weights}}, options, observer);
   const LinkCosts costs(net, options.weights);
   const ShortestPaths paths(net);
   AssignmentResult result;
   detail::ConvergenceLog log(options, observer, result);
-  if (options.algorithm == Algorithm::gradient_projection)
-    detail::run_gradient_projection(net, od, options, costs, paths, log, result);
-  else
-    detail::run_frank_wolfe(net, od, options, costs, paths, log, result);
+  detail::run_frank_wolfe(net, od, options, costs, paths, log, result);
   costs.costs(result.link_flow, result.link_cost);
+  result.class_flow = {result.link_flow};
   return result;
+}
+
+AssignmentResult assign_classes(const TrafficNetwork& net, const std::vector<VehicleClass>& classes,
+                                const AssignmentOptions& options, const IterationObserver& observer) {
+  validate_network(net);
+  if (classes.empty()) throw std::invalid_argument("no vehicle class to assign");
+  std::vector<detail::ClassView> views;
+  for (const auto& c : classes) {
+    validate_demand(net, c.demand);
+    if (!(c.pce > 0)) throw std::invalid_argument("class '" + c.name + "': PCE must be positive");
+    views.push_back({&c.demand, c.pce, c.weights});
+  }
+  if (options.algorithm != Algorithm::gradient_projection && classes.size() > 1)
+    throw std::invalid_argument("multi-class assignment needs --algorithm gp");
+  if (options.algorithm != Algorithm::gradient_projection) {
+    AssignmentOptions single = options;
+    single.weights = classes.front().weights;
+    return assign(net, classes.front().demand, single, observer);
+  }
+  return solve_classes(net, views, options, observer);
 }
 
 }  // namespace sofiatwin::transport

@@ -35,9 +35,19 @@ struct IterationStats {
   double elapsed_s = 0.0;
 };
 
+/// One user class of a multi-class assignment: its demand (vehicles), passenger-car equivalent and
+/// generalised-cost weights. Link flows add up in PCU; every class sees the same travel time.
+struct VehicleClass {
+  std::string name;
+  OdMatrix demand;
+  double pce = 1.0;
+  CostWeights weights;
+};
+
 struct AssignmentResult {
-  std::vector<double> link_flow;
-  std::vector<double> link_cost;
+  std::vector<double> link_flow;   // PCU (vehicles for a single class of PCE 1)
+  std::vector<double> link_cost;   // generalised cost of the first class
+  std::vector<std::vector<double>> class_flow;  // vehicles per class and link
   std::vector<IterationStats> iterations;
   bool converged = false;
   double unassigned_trips = 0.0;  // demand between pairs with no path (never silently dropped)
@@ -49,6 +59,12 @@ using IterationObserver = std::function<void(const IterationStats&)>;
 /// when the network or demand is inconsistent (sizes, ids).
 AssignmentResult assign(const TrafficNetwork& net, const OdMatrix& od, const AssignmentOptions& options,
                         const IterationObserver& observer = {});
+
+/// Multi-class assignment (gradient projection only; the Frank-Wolfe family is single-class). With
+/// PCE other than 1 the reported "beckmann" is the pseudo-objective sum of time integrals over PCU
+/// flows plus the classes' fixed costs; the relative gap is exact.
+AssignmentResult assign_classes(const TrafficNetwork& net, const std::vector<VehicleClass>& classes,
+                                const AssignmentOptions& options, const IterationObserver& observer = {});
 
 /// Relative gap, TSTT and Beckmann objective of given link flows (an independent evaluator).
 IterationStats evaluate(const TrafficNetwork& net, const OdMatrix& od, const CostWeights& weights,

@@ -34,8 +34,16 @@ class ConvergenceLog {
 void run_frank_wolfe(const TrafficNetwork& net, const OdMatrix& od, const AssignmentOptions& options,
                      const LinkCosts& costs, const ShortestPaths& paths, ConvergenceLog& log, AssignmentResult& result);
 
-void run_gradient_projection(const TrafficNetwork& net, const OdMatrix& od, const AssignmentOptions& options,
-                             const LinkCosts& costs, const ShortestPaths& paths, ConvergenceLog& log,
-                             AssignmentResult& result);
+/// A class as the solver sees it: the demand is referenced, not copied.
+struct ClassView {
+  const OdMatrix* demand;
+  double pce;
+  CostWeights weights;
+};
+
+/// `time` holds the travel-time part of the link costs (no generalised terms); each class adds its own.
+void run_gradient_projection(const TrafficNetwork& net, const std::vector<ClassView>& classes,
+                             const AssignmentOptions& options, const LinkCosts& time, const ShortestPaths& paths,
+                             ConvergenceLog& log, AssignmentResult& result);
 
 }  // namespace sofiatwin::transport::detail

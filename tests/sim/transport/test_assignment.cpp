@@ -207,3 +207,55 @@ TEST_F(TntpBenchmark, BiconjugateFasterThanPlainFrankWolfe) {
   ASSERT_TRUE(fw.converged && bfw.converged);
   EXPECT_LT(bfw.iterations.size() * 4, fw.iterations.size());
 }
+
+TEST(MultiClass, TwoIdenticalClassesEqualOneClass) {
+  if (!test::shared_data_present()) GTEST_SKIP() << "../shared/data is not present";
+  const auto net = read_tntp_network(traffic("SiouxFalls/SiouxFalls_net.tntp"));
+  const auto od = read_tntp_trips(traffic("SiouxFalls/SiouxFalls_trips.tntp"), net.zone_count);
+  OdMatrix part = od;
+  for (auto& t : part.trips) t *= 0.5;
+  AssignmentOptions o;
+  o.target_relative_gap = 1e-11;
+  const auto one = assign(net, od, o);
+  const auto two = assign_classes(net, {{"a", part, 1.0, {}}, {"b", part, 1.0, {}}}, o);
+  ASSERT_TRUE(one.converged && two.converged);
+  for (std::size_t a = 0; a < net.link_count(); ++a) {
+    EXPECT_NEAR(two.link_flow[a], one.link_flow[a], 1e-4 * std::max(1.0, one.link_flow[a]));
+    EXPECT_NEAR(two.class_flow[0][a] + two.class_flow[1][a], two.link_flow[a], 1e-9 * std::max(1.0, two.link_flow[a]));
+  }
+}
+
+TEST(MultiClass, TrucksCountInPcuAndAvoidTheToll) {
+  // Two parallel routes 0 -> 1: a fast tolled one and a slower free one.
+  TrafficNetwork n;
+  n.node_count = 2;
+  n.zone_count = 2;
+  link(n, 0, 1, 10, 0.15, 1000, 4);
+  link(n, 0, 1, 15, 0.15, 1000, 4);
+  n.toll[0] = 100.0;
+  const auto cars = single_pair(2, 0, 1, 2500), trucks = single_pair(2, 0, 1, 200);
+  AssignmentOptions o;
+  o.target_relative_gap = 1e-10;
+  const auto r = assign_classes(n, {{"car", cars, 1.0, {0.0, 0.0}}, {"truck", trucks, 2.5, {1.0, 0.0}}}, o);
+  ASSERT_TRUE(r.converged);
+  EXPECT_NEAR(r.class_flow[1][0], 0.0, 1e-9);    // a toll of 100 minutes keeps trucks off the fast road
+  EXPECT_NEAR(r.class_flow[1][1], 200.0, 1e-9);
+  for (std::size_t a = 0; a < 2; ++a) EXPECT_NEAR(r.link_flow[a], r.class_flow[0][a] + 2.5 * r.class_flow[1][a], 1e-9);
+  // cars use both roads at equal time (Wardrop), with the trucks' PCU on the free road
+  EXPECT_GT(r.class_flow[0][0], 0.0);
+  EXPECT_GT(r.class_flow[0][1], 0.0);
+  const LinkCosts time(n, {});
+  EXPECT_NEAR(time.cost(0, r.link_flow[0]), time.cost(1, r.link_flow[1]), 1e-6);
+}
+
+TEST(MultiClass, FrankWolfeIsSingleClass) {
+  TrafficNetwork n;
+  n.node_count = 2;
+  n.zone_count = 2;
+  link(n, 0, 1, 10, 0.15, 1000, 4);
+  const auto od = single_pair(2, 0, 1, 100);
+  AssignmentOptions o;
+  o.algorithm = Algorithm::biconjugate_frank_wolfe;
+  EXPECT_THROW(assign_classes(n, {{"a", od, 1.0, {}}, {"b", od, 2.0, {}}}, o), std::invalid_argument);
+  EXPECT_THROW(assign_classes(n, {{"a", od, 0.0, {}}}, {}), std::invalid_argument);
+}
