@@ -4,9 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-bash scripts/build.sh build -DSOFIATWIN_WERROR=ON
+bash scripts/build.sh build -DSOFIATWIN_WERROR=ON -DSOFIATWIN_BUILD_TESTS=ON -DSOFIATWIN_BUILD_BENCH=ON
 ctest --test-dir build --output-on-failure -j 2
 if [ "${SOFIATWIN_SKIP_SANITIZE:-0}" != "1" ]; then
-  bash scripts/build.sh build-asan -DSOFIATWIN_WERROR=ON -DSOFIATWIN_SANITIZE=ON -DSOFIATWIN_BUILD_BENCH=OFF
+  bash scripts/build.sh build-asan -DSOFIATWIN_WERROR=ON -DSOFIATWIN_SANITIZE=ON -DSOFIATWIN_BUILD_TESTS=ON -DSOFIATWIN_BUILD_BENCH=OFF
   ctest --test-dir build-asan --output-on-failure -j 2
 fi
