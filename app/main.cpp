@@ -198,11 +198,8 @@ struct TransportCommand {
                 "%.0f PT trips/day -> %s\n",
                 result.kpis.vehicle_hours, result.kpis.vehicle_km, result.kpis.average_speed_kmh, result.kpis.congested_km,
                 result.demand.pt_share, result.demand.daily_pt_trips, out.c_str());
-    if (result.road.unassigned_trips > 0 || result.transit.unassigned_trips > 0)
-      std::printf("warning: unassigned trips: %.1f by car, %.1f by public transport (no path)\n", result.road.unassigned_trips,
-                  result.transit.unassigned_trips);
+    for (const auto& w : result.warnings) std::printf("warning: %s\n", w.c_str());
     converged = result.road.converged;
-    if (!converged) std::printf("not converged: the road assignment stopped at its iteration limit\n");
   }
 };
 

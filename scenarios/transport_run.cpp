@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -145,6 +146,18 @@ TransportRun run_transport(const CityModel& model, TransportParameters p, Progre
     return std::string(line);
   });
   run.kpis = transport::road_kpis(run.road_network, run.road.link_flow, run.road.link_cost);
+  if (std::abs(run.demand.pt_share - p.demand.target_pt_share) > 1e-3) {
+    std::snprintf(line, sizeof line,
+                  "mode split: public-transport share %.3f instead of the target %.3f (few or no public-transport "
+                  "paths between the zones?)", run.demand.pt_share, p.demand.target_pt_share);
+    run.warnings.emplace_back(line);
+  }
+  if (!run.road.converged) run.warnings.emplace_back("road assignment: stopped at its iteration limit before the target gap");
+  if (run.road.unassigned_trips > 0 || run.transit.unassigned_trips > 0) {
+    std::snprintf(line, sizeof line, "unassigned trips (no path): %.1f by car, %.1f by public transport",
+                  run.road.unassigned_trips, run.transit.unassigned_trips);
+    run.warnings.emplace_back(line);
+  }
   return run;
 }
 

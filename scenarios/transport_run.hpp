@@ -37,6 +37,7 @@ struct TransportRun {
   transport::AssignmentResult road;
   transport::TransitLoads transit;
   transport::RoadKpis kpis;
+  std::vector<std::string> warnings;  // targets not reached, unassigned demand, non-convergence
 };
 
 /// Runs the chain. The city centre for attractions is the label point of the densest zone

@@ -164,3 +164,16 @@ TEST(TransportOnRealLayers, CentralSofiaRoadsAndTheFullGtfs) {
     }
   }
 }
+
+TEST_F(TransportChain, MissingTransitAndIterationLimitAreReported) {
+  CityModel no_transit = *model_;
+  no_transit.transit = {};
+  scenarios::TransportParameters p;
+  p.assignment.max_iterations = 3;
+  const auto run = scenarios::run_transport(no_transit, p);
+  EXPECT_EQ(run.demand.pt_share, 0.0);
+  ASSERT_EQ(run.warnings.size(), 2u);
+  EXPECT_NE(run.warnings[0].find("public-transport share 0.000 instead of the target 0.549"), std::string::npos);
+  EXPECT_NE(run.warnings[1].find("stopped at its iteration limit"), std::string::npos);
+  EXPECT_TRUE(run_->warnings.empty());  // the calibrated default run reaches its targets
+}
