@@ -90,8 +90,11 @@ class PathState {
           bool known = false;
           for (const auto& p : pair.paths) known = known || path_cost(p, k) <= shortest * (1.0 + 1e-15);
           if (known) continue;
-          for (auto v = pair.destination; v != o; v = net_.from[tree.pred_link[v]]) links.push_back(tree.pred_link[v]);
-          std::reverse(links.begin(), links.end());
+          // walk the tree twice: count the links, then fill from the back (one allocation)
+          std::size_t length = 0;
+          for (auto v = pair.destination; v != o; v = net_.from[tree.pred_link[v]]) ++length;
+          links.resize(length);
+          for (auto v = pair.destination; v != o; v = net_.from[tree.pred_link[v]]) links[--length] = tree.pred_link[v];
         }
       }
     });

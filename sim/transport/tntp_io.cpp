@@ -1,5 +1,6 @@
 #include "tntp_io.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -133,7 +134,9 @@ OdMatrix read_tntp_trips(const std::string& path, std::int32_t zone_count) {
   od.zone_count = zone_count;
   od.trips.assign(static_cast<std::size_t>(zone_count) * zone_count, 0.0);
   // The rest of the file in one buffer, scanned with strtod: "Origin r" lines and "d : v;" items.
-  const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string body = buffer.str();
   int n = m.end_line + 1;
   std::int32_t origin = -1;
   const char* p = body.c_str();
@@ -148,8 +151,11 @@ OdMatrix read_tntp_trips(const std::string& path, std::int32_t zone_count) {
   };
   auto read_number = [&](const char* field) {
     skip_blanks();
-    char* end = nullptr;
-    const double v = std::strtod(p, &end);
+    double v = 0.0;
+    const char* end = p;
+    if (*p == '+') ++p;  // from_chars takes no leading '+'
+    const auto [ptr, ec] = std::from_chars(p, body.c_str() + body.size(), v);
+    if (ec == std::errc()) end = ptr;
     if (end == p || !std::isfinite(v)) {
       std::string got;
       for (const char* q = p; *q && *q != '\n' && got.size() < 20; ++q) got += *q;
