@@ -48,7 +48,7 @@ void sample_dem(CityModel& model, const std::string& path, const ImportContext& 
   for (std::size_t b = 0; b < model.buildings.size(); ++b)
     model.buildings.base_elevation_m[b] = dem.sample(footprint_centre(model.buildings.footprint[b]));
   if (missing > 0)
-    ctx.report->warn(path, "band 1", {}, {}, std::to_string(missing) + " road nodes lie outside the DEM or on no-data cells; elevation left empty");
+    ctx.report->warn(path, "band 1", {}, {}, std::to_string(missing) + " road nodes (zone centroids included) lie outside the DEM or on no-data cells; elevation left empty");
   model.elevation = warp_elevation(path, ctx);
 }
 

@@ -201,11 +201,20 @@ std::map<std::string, std::string> read_twin_metadata(const std::string& path) {
 CityModel read_twin(const std::string& path) {
   const auto metadata = read_twin_metadata(path);
   TwinReader r(path);
+  auto required = [&](const char* key) {
+    const auto it = metadata.find(key);
+    if (it == metadata.end() || it->second.empty())
+      throw InputError(describe(path, "twin_metadata", {}, key, "missing"));
+    return it->second;
+  };
   CityModel m;
-  m.crs = metadata.at("crs");
+  m.crs = required("crs");
   m.zones = read_zones_layer(r, "zones");
   m.neighbourhoods = read_zones_layer(r, "neighbourhoods");
-  m.roads = read_roads(r, static_cast<std::int32_t>(std::stol(metadata.at("zone_count"))));
+  const auto zone_count = parse_double(required("zone_count"));
+  if (!zone_count || *zone_count < 0 || *zone_count != std::floor(*zone_count))
+    throw InputError(describe(path, "twin_metadata", {}, "zone_count", "= '" + required("zone_count") + "' is not a count"));
+  m.roads = read_roads(r, static_cast<std::int32_t>(*zone_count));
   m.transit = read_transit(r);
   m.transit.service_day = metadata.count("transit_service_day") ? metadata.at("transit_service_day") : "";
   m.buildings = read_buildings(r);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "sim/core/input_error.hpp"
 
@@ -117,11 +118,12 @@ TransportRun run_transport(const CityModel& model, TransportParameters p, Progre
   TransportRun run;
   run.road_network = transport::road_assignment_network(model.roads);
   char line[256];
+  std::optional<transport::TransitModel> transit;
   timed(progress, "skims", [&] {
     std::vector<double> free_flow = run.road_network.free_flow_time_min;
     transport::car_skims(run.road_network, free_flow, run.skims);
-    const transport::TransitModel transit(model.transit, model.zones.centroid, p.transit);
-    transit.skims(run.skims);
+    transit.emplace(model.transit, model.zones.centroid, p.transit);
+    transit->skims(run.skims);
     return std::string("car (free flow) and public transport, ") + std::to_string(model.zones.size()) + " zones";
   });
   timed(progress, "demand", [&] {
@@ -138,8 +140,7 @@ TransportRun run_transport(const CityModel& model, TransportParameters p, Progre
     return std::string(line);
   });
   timed(progress, "transit loads", [&] {
-    const transport::TransitModel transit(model.transit, model.zones.centroid, p.transit);
-    run.transit = transit.assign(run.demand.pt_persons);
+    run.transit = transit->assign(run.demand.pt_persons);
     double boardings = 0;
     for (double b : run.transit.route_boardings) boardings += b;
     std::snprintf(line, sizeof line, "%.0f boardings", boardings);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "gis/default_model.hpp"
+#include "gis/errors.hpp"
 #include "gis/twin_store.hpp"
 #include "test_util.hpp"
 
@@ -77,4 +78,18 @@ TEST(TwinStore, OgrinfoOpensTheStoreAsAValidGeoPackage) {
   std::ifstream in2(out);
   const std::string check((std::istreambuf_iterator<char>(in2)), {});
   EXPECT_NE(check.find("= ok"), std::string::npos) << check;
+}
+
+TEST(TwinStore, DamagedMetadataIsANamedError) {
+  const auto dir = test::temp_dir("damaged");
+  const std::string path = (dir / "twin.gpkg").string();
+  CityModel m;
+  write_twin(m, path, {});
+  ASSERT_EQ(std::system(("ogrinfo -q " + path + " -sql \"UPDATE twin_metadata SET value = 'many' WHERE key = 'zone_count'\" > /dev/null 2>&1").c_str()), 0);
+  try {
+    read_twin(path);
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 'twin_metadata': field 'zone_count': = 'many' is not a count"), std::string::npos) << e.what();
+  }
 }
