@@ -1,10 +1,14 @@
-// Frequency-based public transport: skims and line loads by shortest paths with waiting.
-// Graph: zone nodes (access/egress walks to nearby stops), stop nodes (transfer walks between stops
-// close together), and one node per (pattern, stop position); boarding costs the wait, half the
-// headway in the chosen hour; riding costs the scheduled time. Paths minimise
-// in-vehicle + wait_weight x wait + walk_weight x walk. Each OD pair's trips follow its one best
-// path (no strategy splitting between parallel lines yet).
+// Frequency-based public transport: skims and line loads by optimal strategies (Spiess and
+// Florian, "Optimal strategies: a new assignment model for transit networks", Transportation
+// Research B 23(2), 1989). Graph: zone nodes (access/egress walks to nearby stops), stop nodes
+// (transfer walks between stops close together) and one node per (pattern, stop position). At a
+// stop a traveller boards the first vehicle of an attractive set of lines: with combined frequency
+// F (per minute) the expected wait is 0.5 / F (regular headways), capped at max_wait_min; each line
+// carries its share f / F. Costs: in-vehicle + wait_weight x wait + walk_weight x walk + a boarding
+// penalty. Per destination: label setting backwards over arcs in order of u_j + c_a, then loading
+// forwards in decreasing u.
 #pragma once
+#include <cstdint>
 #include <vector>
 
 #include "sim/core/city_model.hpp"
@@ -39,16 +43,27 @@ class TransitModel {
 
  private:
   enum class Kind : std::uint8_t { walk, board, ride, alight };
-  struct Arc { Kind kind; double minutes; std::int32_t pattern, position, stop; };
+  struct Arc {
+    Kind kind;
+    double minutes;      // walk or ride time; for boarding the wait of this line alone
+    std::int32_t pattern, position, stop;
+    double frequency_per_min = 0.0;  // boarding arcs only
+  };
+  struct Strategy;  // one destination's labels and attractive arcs
+  struct Components {
+    std::vector<double> ivt, wait, walk;  // expected minutes to the destination, per node
+  };
   void add(std::int32_t from, std::int32_t to, Arc arc);
-  [[nodiscard]] double weight(const Arc& a) const;
+  [[nodiscard]] double cost(const Arc& a) const;
+  [[nodiscard]] Strategy strategy_to(std::int32_t destination) const;
+  [[nodiscard]] Components components(const Strategy& s, std::int32_t destination) const;
 
   const TransitNetwork& transit_;
   TransitParameters p_;
   std::int32_t zones_ = 0, nodes_ = 0;
-  TrafficNetwork graph_;   // reused for its CSR shortest paths: constant costs
-  std::vector<Arc> arcs_;  // parallel to graph_ links
-  std::vector<double> arc_cost_;
+  std::vector<std::int32_t> from_, to_;
+  std::vector<Arc> arcs_;
+  std::vector<std::int32_t> in_first_, in_arcs_;  // incoming arcs per node (CSR)
 };
 
 }  // namespace sofiatwin::transport
