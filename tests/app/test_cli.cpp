@@ -54,3 +54,20 @@ TEST(Cli, TransportChainOnTheDefaultModel) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.output.find("/nonexistent.yaml: file not found"), std::string::npos) << bad.output;
 }
+
+TEST(Cli, HydraulicsWritesEpanetStyleReports) {
+  if (!sofiatwin::test::shared_data_present()) GTEST_SKIP() << "../shared/data is not present";
+  const auto dir = sofiatwin::test::temp_dir("cli-water");
+  const auto r = run("hydraulics " + sofiatwin::test::shared_data("water/networks/Hanoi.inp") + " --report-dir " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Hanoi: 32 nodes, 34 links"), std::string::npos) << r.output;
+  std::ifstream nodes(dir / "Hanoi_nodes.csv");
+  std::string header;
+  std::getline(nodes, header);
+  EXPECT_EQ(header, "time_s,node_id,node_type,head,pressure,demand");
+  EXPECT_TRUE(std::filesystem::exists(dir / "Hanoi_links.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "Hanoi_steps.csv"));
+  const auto unsupported = run("hydraulics " + sofiatwin::test::shared_data("water/networks/Net1.inp") + " --report-dir " + dir.string());
+  EXPECT_EQ(unsupported.exit_code, 1);
+  EXPECT_NE(unsupported.output.find("not supported yet"), std::string::npos) << unsupported.output;
+}
