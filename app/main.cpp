@@ -226,6 +226,9 @@ struct HydraulicsCommand {
     std::printf("%s: %zu nodes, %zu links, %d iterations, relative error %.2e%s, %.3f s -> %s\n", net.name.c_str(),
                 net.node_count(), net.link_count(), state.iterations, state.relative_error,
                 state.converged ? "" : " (NOT converged)", s.count(), report_dir.c_str());
+    if (net.duration_s > 0)
+      std::printf("warning: the file asks for %.0f h of extended period simulation; only time 0 was solved "
+                  "(extended period simulation is not supported yet)\n", net.duration_s / 3600.0);
     converged = state.converged;
   }
 };

@@ -216,6 +216,17 @@ WaterNetwork read_inp(const std::string& path) {
     if (it == net.link_id.end()) throw InputError(r.at(l, l.tokens[0]) + ": [STATUS] names a link that is not defined");
     if (l.tokens.size() > 1) net.initially_closed[static_cast<std::size_t>(it - net.link_id.begin())] = upper(l.tokens[1]) == "CLOSED";
   }
+  for (const auto& l : sections["TIMES"]) {
+    if (upper(l.tokens[0]) != "DURATION" || l.tokens.size() < 2) continue;
+    const auto& value = l.tokens[1];
+    if (const auto colon = value.find(':'); colon != std::string::npos) {
+      net.duration_s = 3600.0 * std::atof(value.substr(0, colon).c_str()) + 60.0 * std::atof(value.substr(colon + 1).c_str());
+    } else {
+      const std::string unit = l.tokens.size() > 2 ? upper(l.tokens[2]) : "HOURS";
+      const double scale = unit.rfind("SEC", 0) == 0 ? 1.0 : unit.rfind("MIN", 0) == 0 ? 60.0 : unit.rfind("DAY", 0) == 0 ? 86400.0 : 3600.0;
+      net.duration_s = r.number(l, 1, "DURATION") * scale;
+    }
+  }
   if (net.junction_count == 0 || net.link_id.empty()) throw InputError(path + ": no junctions or no links");
   if (net.node_id.size() == static_cast<std::size_t>(net.junction_count))
     throw InputError(path + ": no reservoir or tank: heads are undetermined");

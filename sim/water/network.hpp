@@ -32,6 +32,7 @@ struct WaterNetwork {
   double demand_multiplier = 1.0;
   double viscosity_ft2_s = 1.1e-5;
   double specific_gravity = 1.0;
+  double duration_s = 0.0;  // [TIMES] DURATION (extended period simulation is not solved yet)
 
   // nodes: junctions first (file order), then reservoirs, then tanks
   std::vector<std::string> node_id;

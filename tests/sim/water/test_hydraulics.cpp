@@ -121,6 +121,13 @@ TEST(InpReader, SmallNetworkSolvesByHand) {
   EXPECT_NEAR(50.0 - state.head_ft[0] * net.units.length_per_ft, h_si, 1e-3 * h_si);
 }
 
+TEST(InpReader, DurationIsRead) {
+  const auto dir = test::temp_dir("inp-times");
+  EXPECT_DOUBLE_EQ(read_inp(test::write_file(dir / "a.inp", good + "[TIMES]\n Duration 24:00\n")).duration_s, 86400.0);
+  EXPECT_DOUBLE_EQ(read_inp(test::write_file(dir / "b.inp", good + "[TIMES]\n DURATION 90 MIN\n")).duration_s, 5400.0);
+  EXPECT_DOUBLE_EQ(read_inp(test::write_file(dir / "c.inp", good)).duration_s, 0.0);
+}
+
 TEST(InpReader, ErrorsNameFileLineAndItem) {
   EXPECT_NE(inp_error("[JUNK]\n").find("net.inp: line 1: unknown section [JUNK]"), std::string::npos);
   EXPECT_NE(inp_error("[JUNCTIONS]\n J1 10\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J9 100 150 120\n")
