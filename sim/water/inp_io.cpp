@@ -49,6 +49,7 @@ std::map<std::string, std::vector<Line>> read_sections(const std::string& path) 
       section = upper(tokens[0].substr(1, close == std::string::npos ? std::string::npos : close - 1));
       if (std::find(std::begin(known), std::end(known), section) == std::end(known))
         throw InputError(path + ": line " + std::to_string(number) + ": unknown section [" + section + "]");
+      if (section == "END") break;  // EPANET reads nothing after [END]
       continue;
     }
     if (section.empty()) throw InputError(path + ": line " + std::to_string(number) + ": data before any [SECTION] header");

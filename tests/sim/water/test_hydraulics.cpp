@@ -106,7 +106,7 @@ std::string inp_error(const std::string& text) {
   return "no error";
 }
 
-const std::string good = "[JUNCTIONS]\n J1 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 150 120\n[OPTIONS]\n Units LPS\n[END]\n";
+const std::string good = "[JUNCTIONS]\n J1 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 150 120\n[OPTIONS]\n Units LPS\n";
 
 }  // namespace
 
@@ -139,4 +139,5 @@ TEST(InpReader, ErrorsNameFileLineAndItem) {
   EXPECT_NE(inp_error(good + "[PUMPS]\n PU1 R1 J1 HEAD C1\n").find("[PUMPS] are not supported yet"), std::string::npos);
   EXPECT_NE(inp_error("[OPTIONS]\n Units FURLONGS\n").find("UNITS 'FURLONGS' is not an EPANET flow unit"), std::string::npos);
   EXPECT_THROW(read_inp("/nonexistent/net.inp"), InputError);
+  EXPECT_EQ(inp_error(good + "[END]\n anything after the end is ignored\n"), "no error");
 }
