@@ -152,3 +152,17 @@ TEST(Formats, GeoTiffPopulationZonalSumAndDemSampling) {
   EXPECT_TRUE(nan_reported);
   EXPECT_FALSE(m.elevation.empty());
 }
+
+TEST(Formats, ModelCrsIsConfigurable) {
+  const auto dir = test::temp_dir("crs");
+  ImportSources s;
+  s.districts = test::write_file(dir / "d.geojson", test::district_geojson());
+  ImportOptions utm;
+  utm.model_crs = "EPSG:7803";  // BGS2005 / UTM zone 34N: central Sofia near E 690 184, N 4 729 860 (FACTS.md)
+  const auto m = import_city(s, utm);
+  EXPECT_EQ(m.crs, "EPSG:7803");
+  EXPECT_NEAR(m.zones.centroid[0].x_m, 689500, 3000);
+  EXPECT_NEAR(m.zones.centroid[0].y_m, 4729900, 3000);
+  const auto cadastral = import_city(s, {});
+  EXPECT_NEAR(area_m2(m.zones.boundary[0]), area_m2(cadastral.zones.boundary[0]), 0.01 * area_m2(cadastral.zones.boundary[0]));
+}
