@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 
+#include "sim/core/atomic_file.hpp"
 #include "sim/core/input_error.hpp"
 
 namespace sofiatwin::scenarios {
@@ -162,21 +163,6 @@ TransportRun run_transport(const CityModel& model, TransportParameters p, Progre
   return run;
 }
 
-namespace {
-
-/// Writes `text` to `path` through a temporary file renamed at the end.
-void write_atomically(const std::filesystem::path& path, const std::string& text) {
-  const auto temporary = path.string() + ".partial";
-  {
-    std::ofstream out(temporary);
-    out << text;
-    if (!out) throw InputError(path.string() + ": cannot be written");
-  }
-  std::filesystem::rename(temporary, path);
-}
-
-}  // namespace
-
 void write_transport_csv(const std::string& dir, const CityModel& model, const TransportRun& run) {
   std::filesystem::create_directories(dir);
   char row[512];
@@ -190,7 +176,7 @@ void write_transport_csv(const std::string& dir, const CityModel& model, const T
                   cost > 0 ? l.length_m[a] / 1000.0 / (cost / 60.0) : l.speed_kmh[a]);
     links += row;
   }
-  write_atomically(std::filesystem::path(dir) / "road_links.csv", links);
+  write_file_atomically((std::filesystem::path(dir) / "road_links.csv").string(), links);
   std::string routes = "route_id,gtfs_id,short_name,boardings_peak_hour,max_load_persons\n";
   for (std::size_t r = 0; r < model.transit.routes.size(); ++r) {
     double max_load = 0;
@@ -201,13 +187,13 @@ void write_transport_csv(const std::string& dir, const CityModel& model, const T
                   model.transit.routes.short_name[r].c_str(), run.transit.route_boardings[r], max_load);
     routes += row;
   }
-  write_atomically(std::filesystem::path(dir) / "transit_routes.csv", routes);
+  write_file_atomically((std::filesystem::path(dir) / "transit_routes.csv").string(), routes);
   std::string stops = "stop_id,gtfs_id,boardings_peak_hour\n";
   for (std::size_t s = 0; s < model.transit.stops.size(); ++s) {
     std::snprintf(row, sizeof row, "%zu,%s,%.2f\n", s, model.transit.stops.gtfs_id[s].c_str(), run.transit.stop_boardings[s]);
     stops += row;
   }
-  write_atomically(std::filesystem::path(dir) / "transit_stops.csv", stops);
+  write_file_atomically((std::filesystem::path(dir) / "transit_stops.csv").string(), stops);
   std::snprintf(row, sizeof row,
                 "kpi,value\nvehicle_hours,%.3f\nvehicle_km,%.3f\naverage_speed_kmh,%.3f\ncongested_km,%.3f\n"
                 "peak_hour_person_trips,%.3f\npt_share,%.5f\ndaily_pt_trips,%.1f\nmean_car_trip_km,%.3f\n"
@@ -216,7 +202,7 @@ void write_transport_csv(const std::string& dir, const CityModel& model, const T
                 run.demand.person_trips.total(), run.demand.pt_share, run.demand.daily_pt_trips, run.demand.mean_car_trip_km,
                 run.demand.mean_pt_trip_min, run.road.iterations.empty() ? 0.0 : run.road.iterations.back().relative_gap,
                 run.road.unassigned_trips, run.transit.unassigned_trips);
-  write_atomically(std::filesystem::path(dir) / "kpis.csv", row);
+  write_file_atomically((std::filesystem::path(dir) / "kpis.csv").string(), row);
 }
 
 }  // namespace sofiatwin::scenarios

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/core/atomic_file.hpp"
 #include "sim/core/input_error.hpp"
 
 namespace sofiatwin::transport {
@@ -208,22 +209,13 @@ std::vector<double> read_tntp_flows(const std::string& path, const TrafficNetwor
 }
 
 void write_tntp_flows(const std::string& path, const TrafficNetwork& net, const AssignmentResult& result) {
-  const std::string temporary = path + ".partial";
-  {
-    std::ofstream out(temporary);
-    if (!out) throw InputError(path + ": cannot be written");
-    out << "From \tTo \tVolume \tCost \n";
-    char row[128];
-    for (std::size_t a = 0; a < net.link_count(); ++a) {
-      std::snprintf(row, sizeof row, "%d \t%d \t%.17g \t%.17g \n", net.from[a] + 1, net.to[a] + 1, result.link_flow[a], result.link_cost[a]);
-      out << row;
-    }
-    if (!out) {
-      std::filesystem::remove(temporary);
-      throw InputError(path + ": write failed");
-    }
+  std::string text = "From \tTo \tVolume \tCost \n";
+  char row[128];
+  for (std::size_t a = 0; a < net.link_count(); ++a) {
+    std::snprintf(row, sizeof row, "%d \t%d \t%.17g \t%.17g \n", net.from[a] + 1, net.to[a] + 1, result.link_flow[a], result.link_cost[a]);
+    text += row;
   }
-  std::filesystem::rename(temporary, path);
+  write_file_atomically(path, text);
 }
 
 }  // namespace sofiatwin::transport

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "sim/core/atomic_file.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/water/hydraulics.hpp"
 
@@ -236,16 +237,6 @@ WaterNetwork read_inp(const std::string& path) {
 
 namespace {
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  const std::string temporary = path.string() + ".partial";
-  {
-    std::ofstream out(temporary);
-    out << text;
-    if (!out) throw InputError(path.string() + ": cannot be written");
-  }
-  std::filesystem::rename(temporary, path);
-}
-
 const char* node_type_name(NodeType t) {
   return t == NodeType::junction ? "JUNCTION" : t == NodeType::reservoir ? "RESERVOIR" : "TANK";
 }
@@ -287,9 +278,9 @@ void write_report_csv(const std::string& dir, const WaterNetwork& net, const Hyd
   std::snprintf(row, sizeof row, "step,time_s,next_dt_s,iterations,relative_error\n1,0,0,%d,%.6g\n", state.iterations,
                 state.relative_error);
   const std::filesystem::path base = std::filesystem::path(dir) / net.name;
-  write_file(base.string() + "_nodes.csv", nodes);
-  write_file(base.string() + "_links.csv", links);
-  write_file(base.string() + "_steps.csv", row);
+  write_file_atomically(base.string() + "_nodes.csv", nodes);
+  write_file_atomically(base.string() + "_links.csv", links);
+  write_file_atomically(base.string() + "_steps.csv", row);
 }
 
 }  // namespace sofiatwin::water
