@@ -22,7 +22,7 @@ struct Path {
 };
 
 struct OdPaths {
-  std::int32_t user_class = 0, origin = 0, destination = 0;
+  std::int32_t user_class = 0, destination = 0;  // the origin is the pair's (class, origin) group
   double demand = 0.0;
   std::vector<Path> paths;
 };
@@ -54,7 +54,7 @@ class PathState {
         group_begin_[k * zones_ + o] = static_cast<std::int32_t>(pairs_.size());
         for (std::int32_t d = 0; d < zones_; ++d)
           if (d != o && classes[k].demand->at(o, d) > 0.0)
-            pairs_.push_back({static_cast<std::int32_t>(k), o, d, classes[k].demand->at(o, d), {}});
+            pairs_.push_back({static_cast<std::int32_t>(k), d, classes[k].demand->at(o, d), {}});
       }
     group_begin_.back() = static_cast<std::int32_t>(pairs_.size());
     time_costs_.costs(flow_, time_);

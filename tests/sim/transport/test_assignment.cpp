@@ -50,16 +50,21 @@ TrafficNetwork braess(bool with_bridge) {
   return n;
 }
 
+/// Two zone nodes 0 -> 1 joined by parallel links with cost t0 (1 + 0.15 (x / c)^4), given as (t0, c).
+TrafficNetwork parallel_links(const std::vector<std::pair<double, double>>& t0_and_capacity) {
+  TrafficNetwork n;
+  n.node_count = 2;
+  n.zone_count = 2;
+  for (auto [t0, c] : t0_and_capacity) link(n, 0, 1, t0, 0.15, c, 4);
+  return n;
+}
+
 std::string traffic(const std::string& file) { return test::shared_data("traffic/" + file); }
 
 }  // namespace
 
 TEST(Assignment, TwoParallelRoutesEqualCostsAtEquilibrium) {
-  TrafficNetwork n;
-  n.node_count = 2;
-  n.zone_count = 2;
-  link(n, 0, 1, 10, 0.15, 100, 4);
-  link(n, 0, 1, 20, 0.15, 200, 4);
+  const auto n = parallel_links({{10, 100}, {20, 200}});
   for (auto algorithm : {Algorithm::frank_wolfe, Algorithm::biconjugate_frank_wolfe, Algorithm::gradient_projection}) {
     AssignmentOptions o;
     o.algorithm = algorithm;
@@ -117,7 +122,6 @@ TEST(Assignment, ConstantCostLinksAreSafe) {
   // B = 0 and power = 0 links (0^0), zero free-flow time: costs stay finite, the objective defined.
   TrafficNetwork n;
   n.node_count = 3;
-  n.zone_count = 1;
   n.zone_count = 3;
   link(n, 0, 1, 0, 0.15, 0, 4);   // zero free-flow time, zero capacity: a constant 0
   link(n, 1, 2, 5, 0, 100, 0);    // B = 0, power = 0
@@ -227,11 +231,7 @@ TEST(MultiClass, TwoIdenticalClassesEqualOneClass) {
 
 TEST(MultiClass, TrucksCountInPcuAndAvoidTheToll) {
   // Two parallel routes 0 -> 1: a fast tolled one and a slower free one.
-  TrafficNetwork n;
-  n.node_count = 2;
-  n.zone_count = 2;
-  link(n, 0, 1, 10, 0.15, 1000, 4);
-  link(n, 0, 1, 15, 0.15, 1000, 4);
+  auto n = parallel_links({{10, 1000}, {15, 1000}});
   n.toll[0] = 100.0;
   const auto cars = single_pair(2, 0, 1, 2500), trucks = single_pair(2, 0, 1, 200);
   AssignmentOptions o;
@@ -249,10 +249,7 @@ TEST(MultiClass, TrucksCountInPcuAndAvoidTheToll) {
 }
 
 TEST(MultiClass, FrankWolfeIsSingleClass) {
-  TrafficNetwork n;
-  n.node_count = 2;
-  n.zone_count = 2;
-  link(n, 0, 1, 10, 0.15, 1000, 4);
+  const auto n = parallel_links({{10, 1000}});
   const auto od = single_pair(2, 0, 1, 100);
   AssignmentOptions o;
   o.algorithm = Algorithm::biconjugate_frank_wolfe;
