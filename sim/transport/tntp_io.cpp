@@ -1,5 +1,6 @@
 #include "tntp_io.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -125,6 +126,66 @@ TrafficNetwork read_tntp_network(const std::string& path) {
   return net;
 }
 
+namespace {
+
+/// Parses the body of a trips file one line at a time: "Origin r" lines and "d : v;" items.
+class TripsParser {
+ public:
+  TripsParser(const std::string& path, OdMatrix& od) : path_(path), od_(od) {}
+
+  void line(const char* p, const char* end, int n) {
+    line_ = n;
+    while (true) {
+      p = skip_blanks(p, end);
+      if (p == end || *p == '~') return;
+      if (end - p >= 6 && std::strncmp(p, "Origin", 6) == 0) {
+        origin_ = zone(number(p + 6, end, p, "origin"), "origin");
+        continue;
+      }
+      if (origin_ < 0) throw InputError(where(path_, line_) + ": demand before any 'Origin' line");
+      const auto d = zone(number(p, end, p, "destination"), "destination");
+      p = skip_blanks(p, end);
+      if (p == end || *p != ':') throw InputError(where(path_, line_) + ": field 'destination : trips' malformed (no ':')");
+      const double v = number(p + 1, end, p, "trips");
+      if (v < 0) throw InputError(where(path_, line_) + ": field 'trips' = " + std::to_string(v) + " is negative");
+      od_.trips[static_cast<std::size_t>(origin_) * od_.zone_count + d] += v;
+    }
+  }
+
+ private:
+  static const char* skip_blanks(const char* p, const char* end) {
+    while (p != end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == ';')) ++p;
+    return p;
+  }
+
+  /// Reads a number at `p` (after blanks); `next` is set past it.
+  double number(const char* p, const char* end, const char*& next, const char* field) const {
+    p = skip_blanks(p, end);
+    if (p != end && *p == '+') ++p;  // from_chars takes no leading '+'
+    double v = 0.0;
+    const auto [ptr, ec] = std::from_chars(p, end, v);
+    if (ec != std::errc() || ptr == p || !std::isfinite(v))
+      throw InputError(where(path_, line_) + ": field '" + field + "' = '" + std::string(p, std::min<std::size_t>(20, static_cast<std::size_t>(end - p))) +
+                       "' is not a number");
+    next = ptr;
+    return v;
+  }
+
+  std::int32_t zone(double v, const char* field) const {
+    if (v < 1 || v > od_.zone_count || v != std::floor(v))
+      throw InputError(where(path_, line_) + ": field '" + field + "' = " + std::to_string(static_cast<long long>(v)) +
+                       " is not a zone in 1.." + std::to_string(od_.zone_count));
+    return static_cast<std::int32_t>(v) - 1;
+  }
+
+  const std::string& path_;
+  OdMatrix& od_;
+  std::int32_t origin_ = -1;
+  int line_ = 0;
+};
+
+}  // namespace
+
 OdMatrix read_tntp_trips(const std::string& path, std::int32_t zone_count) {
   auto in = open(path);
   const Metadata m = read_metadata(in, path);
@@ -134,56 +195,28 @@ OdMatrix read_tntp_trips(const std::string& path, std::int32_t zone_count) {
   OdMatrix od;
   od.zone_count = zone_count;
   od.trips.assign(static_cast<std::size_t>(zone_count) * zone_count, 0.0);
-  // The rest of the file in one buffer, scanned with strtod: "Origin r" lines and "d : v;" items.
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string body = buffer.str();
-  int n = m.end_line + 1;
-  std::int32_t origin = -1;
-  const char* p = body.c_str();
-  auto zone = [&](double v, const char* field) {
-    if (v < 1 || v > zone_count || v != std::floor(v))
-      throw InputError(where(path, n) + ": field '" + field + "' = " + std::to_string(static_cast<long long>(v)) +
-                       " is not a zone in 1.." + std::to_string(zone_count));
-    return static_cast<std::int32_t>(v) - 1;
-  };
-  auto skip_blanks = [&] {
-    while (*p == ' ' || *p == '\t' || *p == '\r' || *p == ';') ++p;
-  };
-  auto read_number = [&](const char* field) {
-    skip_blanks();
-    double v = 0.0;
-    const char* end = p;
-    if (*p == '+') ++p;  // from_chars takes no leading '+'
-    const auto [ptr, ec] = std::from_chars(p, body.c_str() + body.size(), v);
-    if (ec == std::errc()) end = ptr;
-    if (end == p || !std::isfinite(v)) {
-      std::string got;
-      for (const char* q = p; *q && *q != '\n' && got.size() < 20; ++q) got += *q;
-      throw InputError(where(path, n) + ": field '" + field + "' = '" + got + "' is not a number");
+  // The rest of the file in fixed chunks (no copy of the whole file: trip tables run to many MB);
+  // complete lines are parsed, a partial last line is carried to the next chunk.
+  TripsParser parser(path, od);
+  std::vector<char> chunk(1 << 16);
+  std::size_t kept = 0;
+  int n = m.end_line;
+  while (true) {
+    if (kept == chunk.size()) chunk.resize(chunk.size() * 2);  // a line longer than the chunk
+    in.read(chunk.data() + kept, static_cast<std::streamsize>(chunk.size() - kept));
+    const auto filled = kept + static_cast<std::size_t>(in.gcount());
+    const bool at_end = filled == kept;
+    const char* p = chunk.data();
+    const char* const stop = chunk.data() + filled;
+    while (p != stop) {
+      const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(stop - p)));
+      if (!eol && !at_end) break;
+      parser.line(p, eol ? eol : stop, ++n);
+      p = eol ? eol + 1 : stop;
     }
-    p = end;
-    return v;
-  };
-  while (*p) {
-    skip_blanks();
-    if (*p == '\n') {
-      ++n, ++p;
-    } else if (*p == '~') {
-      while (*p && *p != '\n') ++p;
-    } else if (std::strncmp(p, "Origin", 6) == 0) {
-      p += 6;
-      origin = zone(read_number("origin"), "origin");
-    } else {
-      if (origin < 0) throw InputError(where(path, n) + ": demand before any 'Origin' line");
-      const auto d = zone(read_number("destination"), "destination");
-      skip_blanks();
-      if (*p != ':') throw InputError(where(path, n) + ": field 'destination : trips' malformed (no ':')");
-      ++p;
-      const double v = read_number("trips");
-      if (v < 0) throw InputError(where(path, n) + ": field 'trips' = " + std::to_string(v) + " is negative");
-      od.trips[static_cast<std::size_t>(origin) * zone_count + d] += v;
-    }
+    if (at_end) break;
+    kept = static_cast<std::size_t>(stop - p);
+    std::memmove(chunk.data(), p, kept);
   }
   return od;
 }

@@ -23,6 +23,15 @@ std::string error_of(const std::string& net_text, const std::string& trips_text 
   return "no error";
 }
 
+std::string read_tntp_trips_error(const std::filesystem::path& dir, const std::string& trips_text) {
+  try {
+    read_tntp_trips(test::write_file(dir / "bad.tntp", trips_text), 2);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 }  // namespace
 
 TEST(TntpIo, ParsesTagsCommentsAndIrregularTrips) {
@@ -37,6 +46,23 @@ TEST(TntpIo, ParsesTagsCommentsAndIrregularTrips) {
   EXPECT_DOUBLE_EQ(od.at(0, 1), 5.5);
   EXPECT_DOUBLE_EQ(od.at(1, 0), 2.0);
   EXPECT_DOUBLE_EQ(od.at(1, 1), 3.0);
+}
+
+TEST(TntpIo, TripsReaderHandlesLongLinesChunkEdgesAndNoFinalNewline) {
+  // The trips reader streams the file in chunks: a line longer than a chunk, many lines crossing
+  // chunk boundaries and a last line without a newline must all be read, and line numbers stay right.
+  const auto dir = test::temp_dir("tntp-chunks");
+  std::string text = "<NUMBER OF ZONES> 2\n<END OF METADATA>\nOrigin 1\n";
+  double expected = 0.0;
+  for (int i = 0; i < 20000; ++i) text += " 2 : 0.5;", expected += 0.5;  // one 180 kB line
+  text += "\n";
+  for (int i = 0; i < 20000; ++i) text += "Origin 2\n1 : 0.25;\n";
+  text += "Origin 2\n1 : 1;";  // no final newline
+  const auto od = read_tntp_trips(test::write_file(dir / "t.tntp", text), 2);
+  EXPECT_DOUBLE_EQ(od.at(0, 1), expected);
+  EXPECT_DOUBLE_EQ(od.at(1, 0), 20000 * 0.25 + 1.0);
+  const auto bad = read_tntp_trips_error(dir, text + "\n 3 : 1;\n");
+  EXPECT_NE(bad.find("line 40007: field 'destination' = 3"), std::string::npos) << bad;
 }
 
 TEST(TntpIo, ErrorsNameFileLineAndField) {
