@@ -36,9 +36,10 @@ void car_skims(const TrafficNetwork& net, const std::vector<double>& link_cost_m
   const auto n = static_cast<std::size_t>(zones) * zones;
   out.car_time_min.assign(n, std::numeric_limits<double>::infinity());
   out.car_distance_km.assign(n, std::numeric_limits<double>::infinity());
+  const auto arc_cost = paths.arc_costs(link_cost_min);
   oneapi::tbb::parallel_for(0, zones, [&](std::int32_t o) {
     ShortestPathTree tree;
-    paths.run(o, link_cost_min, tree);
+    paths.run(o, arc_cost, tree);
     std::vector<double> km(static_cast<std::size_t>(net.node_count), 0.0);
     for (auto v : tree.settle_order)
       if (tree.pred_link[v] >= 0) km[v] = km[net.from[tree.pred_link[v]]] + net.length[tree.pred_link[v]];

@@ -9,76 +9,91 @@
 namespace sofiatwin::transport {
 
 ShortestPaths::ShortestPaths(const TrafficNetwork& net)
-    : graph_(build_csr(net.node_count, net.from, net.to)), first_thru_node_(net.first_thru_node) {}
+    : graph_(build_csr(net.node_count, net.from, net.to)), link_arc_(net.link_count()), first_thru_node_(net.first_thru_node) {
+  for (std::size_t arc = 0; arc < graph_.arc_link.size(); ++arc)
+    link_arc_[static_cast<std::size_t>(graph_.arc_link[arc])] = static_cast<std::int32_t>(arc);
+}
 
-void ShortestPaths::run(std::int32_t origin, const std::vector<double>& link_cost, ShortestPathTree& tree) const {
+void ShortestPaths::arc_costs(const std::vector<double>& link_cost, ArcCosts& out) const {
+  out.cost.resize(graph_.arc_link.size());
+  for (std::size_t arc = 0; arc < out.cost.size(); ++arc) out.cost[arc] = link_cost[static_cast<std::size_t>(graph_.arc_link[arc])];
+}
+
+ArcCosts ShortestPaths::arc_costs(const std::vector<double>& link_cost) const {
+  ArcCosts out;
+  arc_costs(link_cost, out);
+  return out;
+}
+
+namespace {
+
+/// Min-heap order on (cost, node): the smaller cost first, ties by the smaller node id.
+bool after(const HeapEntry& a, const HeapEntry& b) { return a.cost > b.cost || (a.cost == b.cost && a.node > b.node); }
+
+void heap_push(std::vector<HeapEntry>& heap, HeapEntry e) {
+  auto i = heap.size();
+  heap.push_back(e);
+  while (i > 0) {
+    const auto parent = (i - 1) / 2;
+    if (!after(heap[parent], e)) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = e;
+}
+
+HeapEntry heap_pop(std::vector<HeapEntry>& heap) {
+  const HeapEntry top = heap.front();
+  const HeapEntry last = heap.back();
+  heap.pop_back();
+  const auto size = heap.size();
+  if (size == 0) return top;
+  std::size_t i = 0;
+  while (true) {
+    auto child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && after(heap[child], heap[child + 1])) ++child;
+    if (!after(last, heap[child])) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  heap[i] = last;
+  return top;
+}
+
+}  // namespace
+
+void ShortestPaths::run(std::int32_t origin, const ArcCosts& arc_cost, ShortestPathTree& tree) const {
   const auto n = static_cast<std::size_t>(graph_.node_count());
   tree.cost.assign(n, std::numeric_limits<double>::infinity());
   tree.pred_link.assign(n, -1);
   tree.settle_order.clear();
-  // Binary min-heap of nodes with decrease-key (heap_pos_ holds each node's slot, -1 if none).
   auto& heap = tree.heap;
-  auto& slot = tree.heap_slot;
   heap.clear();
-  slot.assign(n, -1);
-  auto sift_up = [&](std::int32_t i) {
-    const auto v = heap[i];
-    const double key = tree.cost[v];
-    while (i > 0) {
-      const auto parent = (i - 1) / 2;
-      if (tree.cost[heap[parent]] <= key) break;
-      heap[i] = heap[parent];
-      slot[heap[i]] = i;
-      i = parent;
-    }
-    heap[i] = v;
-    slot[v] = i;
-  };
-  auto pop = [&]() {
-    const auto top = heap.front();
-    slot[top] = -2;  // settled
-    const auto last = heap.back();
-    heap.pop_back();
-    if (heap.empty()) return top;
-    const double key = tree.cost[last];
-    std::int32_t i = 0;
-    const auto size = static_cast<std::int32_t>(heap.size());
-    while (true) {
-      auto child = 2 * i + 1;
-      if (child >= size) break;
-      if (child + 1 < size && tree.cost[heap[child + 1]] < tree.cost[heap[child]]) ++child;
-      if (tree.cost[heap[child]] >= key) break;
-      heap[i] = heap[child];
-      slot[heap[i]] = i;
-      i = child;
-    }
-    heap[i] = last;
-    slot[last] = i;
-    return top;
-  };
-  tree.cost[origin] = 0.0;
-  heap.push_back(origin);
-  slot[origin] = 0;
+  const auto* first_out = graph_.first_out.data();
+  const auto* head = graph_.head.data();
+  const auto* cost_of_arc = arc_cost.cost.data();
+  auto* cost = tree.cost.data();
+  auto* pred_arc = tree.pred_link.data();  // arcs while running, links at the end
+  cost[origin] = 0.0;
+  heap_push(heap, {0.0, origin});
   while (!heap.empty()) {
-    const auto v = pop();
+    const auto [d, v] = heap_pop(heap);
+    if (d > cost[v]) continue;  // stale entry: v was settled with a smaller cost
     tree.settle_order.push_back(v);
     if (v != origin && v < first_thru_node_) continue;  // zone: no through traffic
-    const double d = tree.cost[v];
-    for (auto arc = graph_.first_out[v]; arc < graph_.first_out[v + 1]; ++arc) {
-      const auto w = graph_.head[arc];
-      const double candidate = d + link_cost[graph_.arc_link[arc]];
-      if (candidate < tree.cost[w]) {
-        tree.cost[w] = candidate;
-        tree.pred_link[w] = graph_.arc_link[arc];
-        if (slot[w] == -1) {
-          heap.push_back(w);
-          sift_up(static_cast<std::int32_t>(heap.size()) - 1);
-        } else {
-          sift_up(slot[w]);
-        }
+    for (auto arc = first_out[v]; arc < first_out[v + 1]; ++arc) {
+      const auto w = head[arc];
+      const double candidate = d + cost_of_arc[arc];
+      if (candidate < cost[w]) {
+        cost[w] = candidate;
+        pred_arc[w] = arc;
+        heap_push(heap, {candidate, w});
       }
     }
   }
+  for (auto v : tree.settle_order)
+    if (pred_arc[v] >= 0) pred_arc[v] = graph_.arc_link[static_cast<std::size_t>(pred_arc[v])];
 }
 
 namespace {
@@ -114,6 +129,7 @@ void load_tree(const ShortestPathTree& tree, const TrafficNetwork& net, const Od
 
 AllOrNothingResult all_or_nothing(const ShortestPaths& paths, const TrafficNetwork& net, const OdMatrix& od,
                                   const std::vector<double>& link_cost) {
+  const auto arc_cost = paths.arc_costs(link_cost);
   const std::int32_t blocks = std::max<std::int32_t>(1, std::min(block_count_max, od.zone_count));
   std::vector<std::vector<double>> block_flow(static_cast<std::size_t>(blocks));
   std::vector<double> block_sptt(static_cast<std::size_t>(blocks), 0.0), block_unassigned(static_cast<std::size_t>(blocks), 0.0);
@@ -126,7 +142,7 @@ AllOrNothingResult all_or_nothing(const ShortestPaths& paths, const TrafficNetwo
       bool any = false;
       for (std::int32_t d = 0; d < od.zone_count && !any; ++d) any = od.at(o, d) > 0.0 && d != o;
       if (!any) continue;
-      paths.run(o, link_cost, tree);
+      paths.run(o, arc_cost, tree);
       load_tree(tree, net, od, o, node_flow, flow, block_sptt[static_cast<std::size_t>(b)],
                 block_unassigned[static_cast<std::size_t>(b)]);
     }

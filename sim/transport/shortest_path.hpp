@@ -10,23 +10,41 @@
 
 namespace sofiatwin::transport {
 
+struct HeapEntry {
+  double cost;
+  std::int32_t node;
+};
+
 struct ShortestPathTree {
   std::vector<double> cost;               // per node; +inf when unreachable
   std::vector<std::int32_t> pred_link;    // per node; -1 at the origin and unreachable nodes
   std::vector<std::int32_t> settle_order; // nodes in the order they were settled
-  std::vector<std::int32_t> heap, heap_slot;  // workspace, reused between runs
+  std::vector<HeapEntry> heap;            // workspace, reused between runs
+};
+
+/// Link costs laid out in the CSR arc order that Dijkstra scans (a type of its own so that
+/// link-ordered costs cannot be passed by mistake).
+struct ArcCosts {
+  std::vector<double> cost;
 };
 
 class ShortestPaths {
  public:
   explicit ShortestPaths(const TrafficNetwork& net);
-  /// Fills `tree` for `origin` with the given link costs. Zones other than the origin below the
-  /// network's first thru node are reached but never passed through.
-  void run(std::int32_t origin, const std::vector<double>& link_cost, ShortestPathTree& tree) const;
+  /// Rearranges link costs into arc order for `run` (once per cost update, not per origin).
+  void arc_costs(const std::vector<double>& link_cost, ArcCosts& out) const;
+  [[nodiscard]] ArcCosts arc_costs(const std::vector<double>& link_cost) const;
+  /// Fills `tree` for `origin`. Zones other than the origin below the network's first thru node
+  /// are reached but never passed through. Ties are broken by node id (a min-heap of (cost, node)
+  /// with lazy deletion), so a tree never depends on the thread that computes it.
+  void run(std::int32_t origin, const ArcCosts& arc_cost, ShortestPathTree& tree) const;
   [[nodiscard]] const CsrGraph& graph() const { return graph_; }
+  /// The CSR arc of each link (inverse of graph().arc_link).
+  [[nodiscard]] std::int32_t arc_of_link(std::int32_t link) const { return link_arc_[static_cast<std::size_t>(link)]; }
 
  private:
   CsrGraph graph_;
+  std::vector<std::int32_t> link_arc_;
   std::int32_t first_thru_node_;
 };
 
