@@ -46,11 +46,9 @@ void validate_demand(const TrafficNetwork& net, const OdMatrix& od) {
 
 AssignmentResult solve_classes(const TrafficNetwork& net, const std::vector<detail::ClassView>& classes,
                                const AssignmentOptions& options, const IterationObserver& observer) {
-  const LinkCosts time(net, {});
-  const ShortestPaths paths(net);
   AssignmentResult result;
   detail::ConvergenceLog log(options, observer, result);
-  detail::run_gradient_projection(net, classes, options, time, paths, log, result);
+  detail::run_gradient_projection(net, classes, options, log, result);
   const LinkCosts first(net, classes.front().weights);
   first.costs(result.link_flow, result.link_cost);
   return result;

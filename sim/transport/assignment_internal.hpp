@@ -41,9 +41,8 @@ struct ClassView {
   CostWeights weights;
 };
 
-/// `time` holds the travel-time part of the link costs (no generalised terms); each class adds its own.
+/// Path-based multi-class assignment; fills link_flow and class_flow (link order).
 void run_gradient_projection(const TrafficNetwork& net, const std::vector<ClassView>& classes,
-                             const AssignmentOptions& options, const LinkCosts& time, const ShortestPaths& paths,
-                             ConvergenceLog& log, AssignmentResult& result);
+                             const AssignmentOptions& options, ConvergenceLog& log, AssignmentResult& result);
 
 }  // namespace sofiatwin::transport::detail

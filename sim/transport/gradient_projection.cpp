@@ -7,44 +7,39 @@
 // the travel time. Shortest paths for all (class, origin) run in parallel (oneTBB, fixed blocks);
 // the flow shifts run in pair order on one thread, so results do not depend on the thread count.
 //
-// Memory: paths are stored per (class, origin) group as the sequence of out-arc choices from the
-// origin (one byte per step where a node has fewer than 255 out-arcs), not as link lists; a path
-// set of Chicago-Sketch (1.2 million link steps) takes about 1.2 MB instead of 5 MB of link ids
-// plus one heap block per path.
+// Layout: the solver works on a copy of the network with its links sorted by tail node, so that a
+// link id is its CSR arc and a node's out-links are consecutive. Paths are stored per (class,
+// origin) group as the sequence of out-arc choices from the origin (one byte per step where a node
+// has fewer than 254 out-arcs) and an end marker, not as link lists; a path costs its flow (8
+// bytes) and its steps, a pair only its path count (its destination and demand are read from the
+// demand row). A path set of Chicago-Sketch (1.2 million link steps) takes about 2.5 MB instead of
+// 5 MB of link ids plus one heap block per path. Decoding a step costs one dependent load (the
+// next node's first arc, precomputed per arc). All walks over a group's paths are sequential.
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <span>
 
 #include "sim/transport/assignment_internal.hpp"
 
 namespace sofiatwin::transport::detail {
 namespace {
 
-constexpr std::uint8_t wide_step = 255;  // escape: the choice follows as 4 bytes
+constexpr std::uint8_t end_step = 254;   // ends a path; no other byte of a path has this value
+constexpr std::uint8_t wide_step = 255;  // escape: the choice follows as 5 base-128 digits
+constexpr int wide_digits = 5;
 
-struct PathRecord {
-  double flow = 0.0;        // vehicles of the group's class
-  std::uint32_t begin = 0;  // first byte in the group's step store
-  std::uint32_t bytes = 0;
-};
-
-struct PairRecord {
-  std::int32_t destination = 0;
-  std::int32_t first_path = 0;  // in the group's path records
-  std::int32_t path_count = 0;
-};
-
-/// The paths of one (class, origin): pairs in destination order, each pair's paths contiguous.
+/// The paths of one (class, origin). Its pairs are the destinations d != origin with demand, in
+/// ascending order (read from the demand row, not stored); each pair's paths are consecutive.
 struct Group {
   std::int32_t user_class = 0, origin = 0;
-  std::vector<PairRecord> pairs;
-  std::vector<PathRecord> paths;
-  std::vector<std::uint8_t> steps;
-  // New shortest paths found by the last parallel pass, in pair order.
+  std::vector<std::uint32_t> path_count;  // per pair
+  std::vector<double> flow;               // per path: vehicles of the class
+  std::vector<std::uint8_t> steps;        // per path: out-arc choices, then end_step
+  // Shortest paths found by the last parallel pass that are new to their pair, in pair order.
   std::vector<std::int32_t> new_pair;
-  std::vector<std::uint32_t> new_begin;
   std::vector<std::uint8_t> new_steps;
 };
 
@@ -56,21 +51,33 @@ struct ClassData {
 
 class PathState {
  public:
+  /// `net` must be in arc order (links sorted by tail node, see arc_ordered).
   PathState(const TrafficNetwork& net, const std::vector<ClassView>& classes, const LinkCosts& time, const ShortestPaths& sp)
-      : net_(net), sp_(sp), graph_(sp.graph()), time_costs_(time), flow_(net.link_count(), 0.0), mark_(net.link_count(), 0) {
+      : net_(net), sp_(sp), first_out_(sp.graph().first_out), next_first_(net.link_count()), time_costs_(time),
+        flow_(net.link_count(), 0.0), mark_(net.link_count(), 0) {
+    for (std::size_t a = 0; a < net.link_count(); ++a) next_first_[a] = first_out_[static_cast<std::size_t>(net.to[a])];
     for (const auto& c : classes) {
       ClassData data{c.pce, c.demand, std::vector<double>(net.link_count())};
       for (std::size_t a = 0; a < net.link_count(); ++a)
         data.fixed[a] = c.weights.toll_factor * net.toll[a] + c.weights.distance_factor * net.length[a];
       classes_.push_back(std::move(data));
     }
+    std::vector<std::size_t> pair_counts;
     for (std::size_t k = 0; k < classes.size(); ++k)
       for (std::int32_t o = 0; o < net.zone_count; ++o) {
+        std::size_t pairs = 0;
+        for (std::int32_t d = 0; d < net.zone_count; ++d) pairs += d != o && classes[k].demand->at(o, d) > 0.0;
+        pair_counts.push_back(pairs);
+      }
+    groups_.reserve(static_cast<std::size_t>(std::count_if(pair_counts.begin(), pair_counts.end(), [](std::size_t n) { return n > 0; })));
+    for (std::size_t k = 0; k < classes.size(); ++k)
+      for (std::int32_t o = 0; o < net.zone_count; ++o) {
+        const auto pairs = pair_counts[k * static_cast<std::size_t>(net.zone_count) + static_cast<std::size_t>(o)];
+        if (pairs == 0) continue;
         Group g;
         g.user_class = static_cast<std::int32_t>(k), g.origin = o;
-        for (std::int32_t d = 0; d < net.zone_count; ++d)
-          if (d != o && classes[k].demand->at(o, d) > 0.0) g.pairs.push_back({d, 0, 0});
-        if (!g.pairs.empty()) groups_.push_back(std::move(g));
+        g.path_count.assign(pairs, 0);
+        groups_.push_back(std::move(g));
       }
     time_costs_.costs(flow_, time_);
   }
@@ -93,26 +100,36 @@ class PathState {
       std::vector<std::int32_t> arcs;
       for (std::int32_t g = b; g < groups; g += blocks) {
         auto& group = groups_[static_cast<std::size_t>(g)];
-        const auto k = static_cast<std::size_t>(group.user_class);
-        sp_.run(group.origin, class_cost[k], tree);
-        group.new_pair.clear(), group.new_begin.clear(), group.new_steps.clear();
-        for (std::size_t i = 0; i < group.pairs.size(); ++i) {
-          const auto& pair = group.pairs[i];
-          if (tree.pred_link[pair.destination] < 0) continue;
-          const double shortest = tree.cost[pair.destination];
-          sptt[static_cast<std::size_t>(b)] += classes_[k].demand->at(group.origin, pair.destination) * shortest;
+        const auto& c = classes_[static_cast<std::size_t>(group.user_class)];
+        sp_.run(group.origin, class_cost[static_cast<std::size_t>(group.user_class)], tree);
+        group.new_pair.clear(), group.new_steps.clear();
+        const std::uint8_t* step = group.steps.data();
+        for_each_pair(group, [&](std::size_t i, std::int32_t d, double demand) {
+          const auto count = group.path_count[i];
+          if (tree.pred_link[d] < 0) {
+            for (std::uint32_t p = 0; p < count; ++p) step = skip(step, group.steps);
+            return;
+          }
+          const double shortest = tree.cost[d];
+          sptt[static_cast<std::size_t>(b)] += demand * shortest;
           bool known = false;
-          for (auto p = pair.first_path; p < pair.first_path + pair.path_count && !known; ++p)
-            known = path_cost(group, group.paths[static_cast<std::size_t>(p)], classes_[k]) <= shortest * (1.0 + 1e-15);
-          if (known) continue;
+          for (std::uint32_t p = 0; p < count; ++p) {
+            if (known) {
+              step = skip(step, group.steps);
+              continue;
+            }
+            double cost = 0.0;
+            step = walk(group.origin, step, [&](std::int32_t a) { cost += time_[a] + c.fixed[a]; });
+            known = cost <= shortest * (1.0 + 1e-15);
+          }
+          if (known) return;
           arcs.clear();
-          for (auto v = pair.destination; v != group.origin; v = net_.from[tree.pred_link[v]])
-            arcs.push_back(sp_.arc_of_link(tree.pred_link[v]));
+          for (auto v = d; v != group.origin; v = net_.from[tree.pred_link[v]]) arcs.push_back(tree.pred_link[v]);
           group.new_pair.push_back(static_cast<std::int32_t>(i));
-          group.new_begin.push_back(static_cast<std::uint32_t>(group.new_steps.size()));
           for (auto it = arcs.rbegin(); it != arcs.rend(); ++it) encode_step(*it, group.new_steps);
-        }
-        group.new_begin.push_back(static_cast<std::uint32_t>(group.new_steps.size()));
+          group.new_steps.push_back(end_step);
+        });
+        group.new_pair.shrink_to_fit(), group.new_steps.shrink_to_fit();
       }
     });
     double total = 0.0;
@@ -125,42 +142,45 @@ class PathState {
   double add_paths_and_shift() {
     double unassigned = 0.0;
     bool loaded = false;  // first paths loaded: their costs are refreshed once at the end
-    std::vector<PathRecord> paths;
+    std::vector<double> flows;
     std::vector<std::uint8_t> steps;
     for (auto& group : groups_) {
       const auto& c = classes_[static_cast<std::size_t>(group.user_class)];
-      paths.clear(), steps.clear();
-      std::size_t next_new = 0;
-      for (std::size_t i = 0; i < group.pairs.size(); ++i) {
-        auto& pair = group.pairs[i];
-        const double demand = c.demand->at(group.origin, pair.destination);
-        const auto first = static_cast<std::int32_t>(paths.size());
-        for (auto p = pair.first_path; p < pair.first_path + pair.path_count; ++p) {
-          const auto& old = group.paths[static_cast<std::size_t>(p)];
-          if (old.flow <= 0.0) continue;
-          paths.push_back({old.flow, static_cast<std::uint32_t>(steps.size()), old.bytes});
-          steps.insert(steps.end(), group.steps.begin() + old.begin, group.steps.begin() + old.begin + old.bytes);
+      flows.clear(), steps.clear();
+      std::size_t next_new = 0, old_path = 0;
+      const std::uint8_t* old_step = group.steps.data();
+      const std::uint8_t* new_step = group.new_steps.data();
+      for_each_pair(group, [&](std::size_t i, std::int32_t, double demand) {
+        const auto first_flow = flows.size();
+        const auto first_step = steps.size();
+        for (std::uint32_t p = 0; p < group.path_count[i]; ++p, ++old_path) {
+          const auto* end = skip(old_step, group.steps);
+          if (group.flow[old_path] > 0.0) {
+            flows.push_back(group.flow[old_path]);
+            steps.insert(steps.end(), old_step, end);
+          }
+          old_step = end;
         }
-        const bool had_paths = static_cast<std::int32_t>(paths.size()) > first;
-        if (next_new + 1 < group.new_begin.size() && group.new_pair[next_new] == static_cast<std::int32_t>(i)) {
-          const auto from = group.new_begin[next_new], to = group.new_begin[next_new + 1];
-          paths.push_back({had_paths ? 0.0 : demand, static_cast<std::uint32_t>(steps.size()), to - from});
-          steps.insert(steps.end(), group.new_steps.begin() + from, group.new_steps.begin() + to);
+        const bool had_paths = flows.size() > first_flow;
+        if (next_new < group.new_pair.size() && group.new_pair[next_new] == static_cast<std::int32_t>(i)) {
+          const auto* end = skip(new_step, group.new_steps);
+          flows.push_back(had_paths ? 0.0 : demand);
+          steps.insert(steps.end(), new_step, end);
+          new_step = end;
           ++next_new;
           if (!had_paths) {
             const double pcu = demand * c.pce;
-            for_each_link(group.origin, steps.data() + paths.back().begin, paths.back().bytes, [&](std::int32_t a) { flow_[a] += pcu; });
+            walk(group.origin, steps.data() + first_step, [&](std::int32_t a) { flow_[a] += pcu; });
             loaded = true;
           }
         }
-        pair.first_path = first;
-        pair.path_count = static_cast<std::int32_t>(paths.size()) - first;
-        if (pair.path_count == 0) unassigned += demand;
-        if (pair.path_count >= 2) equilibrate(group.origin, paths.data() + first, pair.path_count, steps.data(), c);
-      }
-      group.paths.assign(paths.begin(), paths.end());
+        group.path_count[i] = static_cast<std::uint32_t>(flows.size() - first_flow);
+        if (group.path_count[i] == 0) unassigned += demand;
+        if (group.path_count[i] >= 2) equilibrate(group.origin, flows.data() + first_flow, group.path_count[i], steps.data() + first_step, c);
+      });
+      group.flow.assign(flows.begin(), flows.end());
       group.steps.assign(steps.begin(), steps.end());
-      group.new_pair = {}, group.new_begin = {}, group.new_steps = {};
+      group.new_pair = {}, group.new_steps = {};
     }
     if (loaded) time_costs_.costs(flow_, time_);
     return unassigned;
@@ -170,20 +190,39 @@ class PathState {
   void sweep() {
     for (auto& group : groups_) {
       const auto& c = classes_[static_cast<std::size_t>(group.user_class)];
-      for (const auto& pair : group.pairs)
-        if (pair.path_count >= 2)
-          equilibrate(group.origin, group.paths.data() + pair.first_path, pair.path_count, group.steps.data(), c);
+      const std::uint8_t* step = group.steps.data();
+      double* flow = group.flow.data();
+      for (const auto count : group.path_count) {
+        if (count >= 2) {
+          step = equilibrate(group.origin, flow, count, step, c);
+        } else {
+          for (std::uint32_t p = 0; p < count; ++p) step = skip(step, group.steps);
+        }
+        flow += count;
+      }
     }
   }
 
-  /// Rebuilds PCU and per-class link flows from path flows (removes drift of the incremental updates).
+  /// Rebuilds PCU and per-class link flows from path flows (removes drift of the incremental
+  /// updates). Parallel over a fixed number of contiguous group ranges whose sums are added in
+  /// range order (the same result for any thread count).
   void rebuild_link_flows() {
-    class_flow_.assign(classes_.size(), std::vector<double>(net_.link_count(), 0.0));
-    for (const auto& group : groups_) {
-      auto& flow = class_flow_[static_cast<std::size_t>(group.user_class)];
-      for (const auto& p : group.paths)
-        for_each_link(group.origin, group.steps.data() + p.begin, p.bytes, [&](std::int32_t a) { flow[a] += p.flow; });
-    }
+    constexpr std::size_t ranges = 4;
+    const auto links = net_.link_count();
+    block_flow_.assign(ranges * classes_.size() * links, 0.0);
+    oneapi::tbb::parallel_for(std::size_t{0}, ranges, [&](std::size_t r) {
+      const auto end = groups_.size() * (r + 1) / ranges;
+      for (auto g = groups_.size() * r / ranges; g < end; ++g) {
+        const auto& group = groups_[g];
+        double* flow = block_flow_.data() + (r * classes_.size() + static_cast<std::size_t>(group.user_class)) * links;
+        const std::uint8_t* step = group.steps.data();
+        for (const double f : group.flow) step = walk(group.origin, step, [&](std::int32_t a) { flow[a] += f; });
+      }
+    });
+    class_flow_.assign(classes_.size(), std::vector<double>(links, 0.0));
+    for (std::size_t r = 0; r < ranges; ++r)
+      for (std::size_t k = 0; k < classes_.size(); ++k)
+        for (std::size_t a = 0; a < links; ++a) class_flow_[k][a] += block_flow_[(r * classes_.size() + k) * links + a];
     std::fill(flow_.begin(), flow_.end(), 0.0);
     for (std::size_t k = 0; k < classes_.size(); ++k)
       for (std::size_t a = 0; a < flow_.size(); ++a) flow_[a] += classes_[k].pce * class_flow_[k][a];
@@ -210,108 +249,152 @@ class PathState {
   [[nodiscard]] const std::vector<std::vector<double>>& class_flow() const { return class_flow_; }
 
  private:
+  /// Calls f(pair index, destination, demand) for the group's pairs in order.
+  template <class F>
+  void for_each_pair(const Group& g, F&& f) const {
+    const auto& od = *classes_[static_cast<std::size_t>(g.user_class)].demand;
+    const double* row = od.trips.data() + static_cast<std::size_t>(g.origin) * static_cast<std::size_t>(od.zone_count);
+    std::size_t i = 0;
+    for (std::int32_t d = 0; d < od.zone_count; ++d)
+      if (d != g.origin && row[d] > 0.0) f(i++, d, row[d]);
+  }
+
   void encode_step(std::int32_t arc, std::vector<std::uint8_t>& out) const {
-    const auto tail = net_.from[static_cast<std::size_t>(graph_.arc_link[static_cast<std::size_t>(arc)])];
-    const auto choice = static_cast<std::uint32_t>(arc - graph_.first_out[static_cast<std::size_t>(tail)]);
-    if (choice < wide_step) {
+    const auto tail = net_.from[static_cast<std::size_t>(arc)];
+    const auto choice = static_cast<std::uint32_t>(arc - first_out_[static_cast<std::size_t>(tail)]);
+    if (choice < end_step) {
       out.push_back(static_cast<std::uint8_t>(choice));
       return;
     }
     out.push_back(wide_step);
-    std::uint8_t bytes[4];
-    std::memcpy(bytes, &choice, 4);
-    out.insert(out.end(), bytes, bytes + 4);
+    for (int k = 0; k < wide_digits; ++k) out.push_back(static_cast<std::uint8_t>((choice >> (7 * k)) & 0x7f));
   }
 
-  /// Calls f(link) for each link of the path encoded in `bytes` steps from `origin`.
+  /// Calls f(link) for each link of the path at `step` (from `origin`); returns the next path.
   template <class F>
-  void for_each_link(std::int32_t origin, const std::uint8_t* step, std::uint32_t bytes, F&& f) const {
-    const std::uint8_t* const end = step + bytes;
-    auto v = origin;
-    while (step != end) {
+  const std::uint8_t* walk(std::int32_t origin, const std::uint8_t* step, F&& f) const {
+    auto first = first_out_[static_cast<std::size_t>(origin)];
+    while (true) {
       std::uint32_t choice = *step++;
+      if (choice == end_step) return step;
       if (choice == wide_step) {
-        std::memcpy(&choice, step, 4);
-        step += 4;
+        choice = 0;
+        for (int k = 0; k < wide_digits; ++k) choice |= static_cast<std::uint32_t>(*step++) << (7 * k);
       }
-      const auto arc = static_cast<std::size_t>(graph_.first_out[static_cast<std::size_t>(v)]) + choice;
-      f(graph_.arc_link[arc]);
-      v = graph_.head[arc];
+      const auto arc = first + static_cast<std::int32_t>(choice);
+      f(arc);
+      first = next_first_[static_cast<std::size_t>(arc)];
     }
   }
 
-  double path_cost(const Group& g, const PathRecord& p, const ClassData& c) const {
-    double cost = 0.0;
-    for_each_link(g.origin, g.steps.data() + p.begin, p.bytes, [&](std::int32_t a) { cost += time_[a] + c.fixed[a]; });
-    return cost;
+  /// The path after the one at `step`, in a store that ends at `end` (the end marker is the only
+  /// byte of that value).
+  static const std::uint8_t* skip(const std::uint8_t* step, const std::vector<std::uint8_t>& store) {
+    return static_cast<const std::uint8_t*>(std::memchr(step, end_step, static_cast<std::size_t>(store.data() + store.size() - step))) + 1;
   }
 
   /// Moves flow from every dearer path of a pair to its cheapest one (Newton steps, see the top).
-  void equilibrate(std::int32_t origin, PathRecord* paths, std::int32_t count, const std::uint8_t* steps, const ClassData& c) {
-    cost_.resize(static_cast<std::size_t>(count));
-    std::int32_t m = 0;
-    for (std::int32_t i = 0; i < count; ++i) {
+  /// The pair's `count` paths start at `steps`; returns the end of the last one. Each path is
+  /// decoded once, into a link list the shifts then read.
+  const std::uint8_t* equilibrate(std::int32_t origin, double* flow, std::uint32_t count, const std::uint8_t* steps,
+                                  const ClassData& c) {
+    cost_.resize(count), path_begin_.resize(count + 1);
+    path_links_.clear();
+    std::uint32_t m = 0;
+    for (std::uint32_t i = 0; i < count; ++i) {
       double sum = 0.0;
-      for_each_link(origin, steps + paths[i].begin, paths[i].bytes, [&](std::int32_t a) { sum += time_[a] + c.fixed[a]; });
-      cost_[static_cast<std::size_t>(i)] = sum;
-      if (sum < cost_[static_cast<std::size_t>(m)]) m = i;
+      path_begin_[i] = static_cast<std::uint32_t>(path_links_.size());
+      steps = walk(origin, steps, [&](std::int32_t a) {
+        sum += time_[a] + c.fixed[a];
+        path_links_.push_back(a);
+      });
+      cost_[i] = sum;
+      if (sum < cost_[m]) m = i;
     }
-    for (std::int32_t i = 0; i < count; ++i)
-      if (i != m && paths[i].flow > 0.0) shift(origin, paths[i], paths[m], steps, c);
+    path_begin_[count] = static_cast<std::uint32_t>(path_links_.size());
+    for (std::uint32_t i = 0; i < count; ++i)
+      if (i != m && flow[i] > 0.0) shift(flow[i], links_of(i), flow[m], links_of(m), c);
+    return steps;
   }
 
-  /// One Newton step from path p to path m. The links on only one of the two paths are collected
-  /// while the curvature is summed, then updated without decoding the paths again.
-  void shift(std::int32_t origin, PathRecord& p, PathRecord& m, const std::uint8_t* steps, const ClassData& c) {
+  [[nodiscard]] std::span<const std::int32_t> links_of(std::uint32_t i) const {
+    return {path_links_.data() + path_begin_[i], path_links_.data() + path_begin_[i + 1]};
+  }
+
+  /// One Newton step from path p to path m (link lists).
+  void shift(double& p_flow, std::span<const std::int32_t> p, double& m_flow, std::span<const std::int32_t> m, const ClassData& c) {
     tag_ += 2;  // mark_: m's links carry tag, links on both paths tag + 1
-    for_each_link(origin, steps + m.begin, m.bytes, [&](std::int32_t a) { mark_[a] = tag_; });
+    for (auto a : m) mark_[a] = tag_;
     double cost_difference = 0.0, curvature = 0.0;
-    only_p_.clear(), only_m_.clear();
-    for_each_link(origin, steps + p.begin, p.bytes, [&](std::int32_t a) {
+    for (auto a : p) {
       if (mark_[a] == tag_) {
         mark_[a] = tag_ + 1;
       } else {
         cost_difference += time_[a] + c.fixed[a];
         curvature += time_costs_.derivative(a, flow_[a]);
-        only_p_.push_back(a);
       }
-    });
-    for_each_link(origin, steps + m.begin, m.bytes, [&](std::int32_t a) {
-      if (mark_[a] != tag_) return;
-      cost_difference -= time_[a] + c.fixed[a];
-      curvature += time_costs_.derivative(a, flow_[a]);
-      only_m_.push_back(a);
-    });
+    }
+    for (auto a : m)
+      if (mark_[a] == tag_) cost_difference -= time_[a] + c.fixed[a], curvature += time_costs_.derivative(a, flow_[a]);
     if (cost_difference <= 0.0) return;
     curvature *= c.pce;
-    const double delta = curvature > 0.0 ? std::min(p.flow, cost_difference / curvature) : p.flow;
-    p.flow = delta >= p.flow ? 0.0 : p.flow - delta;
-    m.flow += delta;
+    const double delta = curvature > 0.0 ? std::min(p_flow, cost_difference / curvature) : p_flow;
+    p_flow = delta >= p_flow ? 0.0 : p_flow - delta;
+    m_flow += delta;
     const double pcu = c.pce * delta;
-    for (auto a : only_p_) flow_[a] = std::max(0.0, flow_[a] - pcu), time_[a] = time_costs_.cost(a, flow_[a]);
-    for (auto a : only_m_) flow_[a] += pcu, time_[a] = time_costs_.cost(a, flow_[a]);
+    for (auto a : p)
+      if (mark_[a] != tag_ + 1) flow_[a] = std::max(0.0, flow_[a] - pcu), time_[a] = time_costs_.cost(a, flow_[a]);
+    for (auto a : m)
+      if (mark_[a] == tag_) flow_[a] += pcu, time_[a] = time_costs_.cost(a, flow_[a]);
   }
 
   const TrafficNetwork& net_;
   const ShortestPaths& sp_;
-  const CsrGraph& graph_;
+  const std::vector<std::int32_t>& first_out_;
+  std::vector<std::int32_t> next_first_;  // per arc: the first out-arc of its head node
   const LinkCosts& time_costs_;
   std::vector<ClassData> classes_;
   std::vector<Group> groups_;
   std::vector<double> flow_, time_;
   std::vector<std::vector<double>> class_flow_;
+  std::vector<double> block_flow_;  // rebuild_link_flows' partial sums (workspace)
   std::vector<std::int64_t> mark_;
   std::int64_t tag_ = 0;
-  std::vector<double> cost_;                    // equilibrate's path costs (workspace)
-  std::vector<std::int32_t> only_p_, only_m_;  // shift's links on one path only (workspace)
+  // equilibrate's workspace: path costs, and the pair's paths decoded to link lists
+  std::vector<double> cost_;
+  std::vector<std::uint32_t> path_begin_;
+  std::vector<std::int32_t> path_links_;
 };
+
+/// The network with its links sorted by tail node (stable), and the original link of each.
+struct ArcOrdered {
+  TrafficNetwork net;
+  std::vector<std::int32_t> original_link;
+};
+
+ArcOrdered arc_ordered(const TrafficNetwork& net) {
+  ArcOrdered out;
+  out.original_link = build_csr(net.node_count, net.from, net.to).arc_link;
+  auto& a = out.net;
+  a.node_count = net.node_count, a.zone_count = net.zone_count, a.first_thru_node = net.first_thru_node;
+  auto permute = [&](const auto& in, auto& to) {
+    to.resize(out.original_link.size());
+    for (std::size_t i = 0; i < to.size(); ++i) to[i] = in[static_cast<std::size_t>(out.original_link[i])];
+  };
+  permute(net.from, a.from), permute(net.to, a.to), permute(net.capacity_veh_h, a.capacity_veh_h);
+  permute(net.length, a.length), permute(net.free_flow_time_min, a.free_flow_time_min), permute(net.b, a.b);
+  permute(net.power, a.power), permute(net.toll, a.toll), permute(net.link_type, a.link_type);
+  return out;
+}
 
 }  // namespace
 
 void run_gradient_projection(const TrafficNetwork& net, const std::vector<ClassView>& classes,
-                             const AssignmentOptions& options, const LinkCosts& time, const ShortestPaths& paths,
-                             ConvergenceLog& log, AssignmentResult& result) {
-  PathState state(net, classes, time, paths);
+                             const AssignmentOptions& options, ConvergenceLog& log, AssignmentResult& result) {
+  const auto ordered = arc_ordered(net);
+  const LinkCosts time(ordered.net, {});
+  const ShortestPaths paths(ordered.net);
+  PathState state(ordered.net, classes, time, paths);
   state.shortest_paths();  // free-flow shortest paths: the all-or-nothing start
   result.unassigned_trips = state.add_paths_and_shift();
   state.rebuild_link_flows();
@@ -322,8 +405,14 @@ void run_gradient_projection(const TrafficNetwork& net, const std::vector<ClassV
     for (int s = 0; s < options.inner_sweeps; ++s) state.sweep();
     state.rebuild_link_flows();
   }
-  result.link_flow = state.flow();
-  result.class_flow = state.class_flow();
+  // back to link order
+  result.link_flow.assign(net.link_count(), 0.0);
+  result.class_flow.assign(classes.size(), std::vector<double>(net.link_count(), 0.0));
+  for (std::size_t a = 0; a < net.link_count(); ++a) {
+    const auto link = static_cast<std::size_t>(ordered.original_link[a]);
+    result.link_flow[link] = state.flow()[a];
+    for (std::size_t k = 0; k < classes.size(); ++k) result.class_flow[k][link] = state.class_flow()[k][a];
+  }
 }
 
 }  // namespace sofiatwin::transport::detail

@@ -27,39 +27,64 @@ ArcCosts ShortestPaths::arc_costs(const std::vector<double>& link_cost) const {
 
 namespace {
 
-/// Min-heap order on (cost, node): the smaller cost first, ties by the smaller node id.
-bool after(const HeapEntry& a, const HeapEntry& b) { return a.cost > b.cost || (a.cost == b.cost && a.node > b.node); }
-
-void heap_push(std::vector<HeapEntry>& heap, HeapEntry e) {
-  auto i = heap.size();
-  heap.push_back(e);
-  while (i > 0) {
-    const auto parent = (i - 1) / 2;
-    if (!after(heap[parent], e)) break;
-    heap[i] = heap[parent];
-    i = parent;
+// Binary min-heap of (cost, node) with decrease-key (`slot` holds each node's position: -1 never
+// queued, -2 settled). The pop moves the hole down along the smaller children to a leaf without
+// comparing against the moved last entry, then sifts that entry up ("bottom-up" deletion): fewer
+// unpredictable branches than the textbook sift-down.
+class NodeHeap {
+ public:
+  NodeHeap(std::vector<HeapEntry>& heap, std::vector<std::int32_t>& slot, std::size_t node_count) : heap_(heap), slot_(slot) {
+    heap_.clear();
+    slot_.assign(node_count, -1);
   }
-  heap[i] = e;
-}
-
-HeapEntry heap_pop(std::vector<HeapEntry>& heap) {
-  const HeapEntry top = heap.front();
-  const HeapEntry last = heap.back();
-  heap.pop_back();
-  const auto size = heap.size();
-  if (size == 0) return top;
-  std::size_t i = 0;
-  while (true) {
-    auto child = 2 * i + 1;
-    if (child >= size) break;
-    if (child + 1 < size && after(heap[child], heap[child + 1])) ++child;
-    if (!after(last, heap[child])) break;
-    heap[i] = heap[child];
-    i = child;
+  [[nodiscard]] bool empty() const { return heap_.empty(); }
+  /// Queues v with `cost`, or lowers its cost when it is queued already.
+  void push_or_decrease(std::int32_t v, double cost) {
+    auto i = slot_[static_cast<std::size_t>(v)];
+    if (i < 0) {
+      i = static_cast<std::int32_t>(heap_.size());
+      heap_.push_back({cost, v});
+    }
+    sift_up(static_cast<std::size_t>(i), {cost, v});
   }
-  heap[i] = last;
-  return top;
-}
+  HeapEntry pop() {
+    const HeapEntry top = heap_.front();
+    slot_[static_cast<std::size_t>(top.node)] = -2;
+    const HeapEntry last = heap_.back();
+    heap_.pop_back();
+    const auto n = heap_.size();
+    if (n == 0) return top;
+    std::size_t i = 0;
+    while (2 * i + 2 < n) {
+      const auto child = 2 * i + 1 + static_cast<std::size_t>(heap_[2 * i + 2].cost < heap_[2 * i + 1].cost);
+      place(i, heap_[child]);
+      i = child;
+    }
+    if (2 * i + 1 < n) {
+      place(i, heap_[2 * i + 1]);
+      i = 2 * i + 1;
+    }
+    sift_up(i, last);
+    return top;
+  }
+
+ private:
+  void place(std::size_t i, HeapEntry e) {
+    heap_[i] = e;
+    slot_[static_cast<std::size_t>(e.node)] = static_cast<std::int32_t>(i);
+  }
+  void sift_up(std::size_t i, HeapEntry e) {
+    while (i > 0) {
+      const auto parent = (i - 1) / 2;
+      if (heap_[parent].cost <= e.cost) break;
+      place(i, heap_[parent]);
+      i = parent;
+    }
+    place(i, e);
+  }
+  std::vector<HeapEntry>& heap_;
+  std::vector<std::int32_t>& slot_;
+};
 
 }  // namespace
 
@@ -68,30 +93,33 @@ void ShortestPaths::run(std::int32_t origin, const ArcCosts& arc_cost, ShortestP
   tree.cost.assign(n, std::numeric_limits<double>::infinity());
   tree.pred_link.assign(n, -1);
   tree.settle_order.clear();
-  auto& heap = tree.heap;
-  heap.clear();
+  NodeHeap heap(tree.heap, tree.heap_slot, n);
   const auto* first_out = graph_.first_out.data();
   const auto* head = graph_.head.data();
   const auto* cost_of_arc = arc_cost.cost.data();
   auto* cost = tree.cost.data();
   auto* pred_arc = tree.pred_link.data();  // arcs while running, links at the end
   cost[origin] = 0.0;
-  heap_push(heap, {0.0, origin});
+  heap.push_or_decrease(origin, 0.0);
+  // Zones below the first thru node are leaves: they get a cost and a predecessor but never enter
+  // the heap; they join the settle order after the thru nodes (every predecessor comes first).
+  const std::int32_t first_thru = first_thru_node_;
   while (!heap.empty()) {
-    const auto [d, v] = heap_pop(heap);
-    if (d > cost[v]) continue;  // stale entry: v was settled with a smaller cost
+    const auto [d, v] = heap.pop();
     tree.settle_order.push_back(v);
-    if (v != origin && v < first_thru_node_) continue;  // zone: no through traffic
+    if (v != origin && v < first_thru) continue;  // only the origin can be a zone here
     for (auto arc = first_out[v]; arc < first_out[v + 1]; ++arc) {
       const auto w = head[arc];
       const double candidate = d + cost_of_arc[arc];
       if (candidate < cost[w]) {
         cost[w] = candidate;
         pred_arc[w] = arc;
-        heap_push(heap, {candidate, w});
+        if (w >= first_thru) heap.push_or_decrease(w, candidate);
       }
     }
   }
+  for (std::int32_t z = 0; z < std::min(first_thru, graph_.node_count()); ++z)
+    if (z != origin && pred_arc[z] >= 0) tree.settle_order.push_back(z);
   for (auto v : tree.settle_order)
     if (pred_arc[v] >= 0) pred_arc[v] = graph_.arc_link[static_cast<std::size_t>(pred_arc[v])];
 }

@@ -20,6 +20,7 @@ struct ShortestPathTree {
   std::vector<std::int32_t> pred_link;    // per node; -1 at the origin and unreachable nodes
   std::vector<std::int32_t> settle_order; // nodes in the order they were settled
   std::vector<HeapEntry> heap;            // workspace, reused between runs
+  std::vector<std::int32_t> heap_slot;    // workspace: each node's heap position
 };
 
 /// Link costs laid out in the CSR arc order that Dijkstra scans (a type of its own so that
@@ -35,8 +36,8 @@ class ShortestPaths {
   void arc_costs(const std::vector<double>& link_cost, ArcCosts& out) const;
   [[nodiscard]] ArcCosts arc_costs(const std::vector<double>& link_cost) const;
   /// Fills `tree` for `origin`. Zones other than the origin below the network's first thru node
-  /// are reached but never passed through. Ties are broken by node id (a min-heap of (cost, node)
-  /// with lazy deletion), so a tree never depends on the thread that computes it.
+  /// are reached but never passed through (they never enter the heap). A tree never depends on the
+  /// thread that computes it.
   void run(std::int32_t origin, const ArcCosts& arc_cost, ShortestPathTree& tree) const;
   [[nodiscard]] const CsrGraph& graph() const { return graph_; }
   /// The CSR arc of each link (inverse of graph().arc_link).
