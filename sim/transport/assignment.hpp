@@ -23,7 +23,7 @@ struct AssignmentOptions {
   double target_relative_gap = 1e-6;
   int max_iterations = 10000;
   CostWeights weights;
-  int inner_sweeps = 8;  // gradient projection: flow-shift sweeps per shortest-path update
+  int inner_sweeps = 8;  // gradient projection: most flow-shift sweeps per shortest-path update (ramped 1, 3, 5, ...)
 };
 
 /// One line of the convergence log.

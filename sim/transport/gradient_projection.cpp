@@ -15,6 +15,7 @@
 // demand row). A path set of Chicago-Sketch (1.2 million link steps) takes about 2.5 MB instead of
 // 5 MB of link ids plus one heap block per path. Decoding a step costs one dependent load (the
 // next node's first arc, precomputed per arc). All walks over a group's paths are sequential.
+#include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
@@ -137,53 +138,24 @@ class PathState {
     return total;
   }
 
-  /// Adds each pair's new shortest path, drops paths without flow and equilibrates each pair, in
-  /// group and pair order. Returns the demand of pairs that have no path at all (unassigned).
+  /// Adds each pair's new shortest path and drops paths without flow (parallel over groups: a
+  /// pair's paths change only here and in its own equilibration), then equilibrates every pair
+  /// with several paths in group and pair order. Returns the demand of pairs that have no path at
+  /// all (unassigned).
   double add_paths_and_shift() {
-    double unassigned = 0.0;
-    bool loaded = false;  // first paths loaded: their costs are refreshed once at the end
-    std::vector<double> flows;
-    std::vector<std::uint8_t> steps;
-    for (auto& group : groups_) {
-      const auto& c = classes_[static_cast<std::size_t>(group.user_class)];
-      flows.clear(), steps.clear();
-      std::size_t next_new = 0, old_path = 0;
-      const std::uint8_t* old_step = group.steps.data();
-      const std::uint8_t* new_step = group.new_steps.data();
-      for_each_pair(group, [&](std::size_t i, std::int32_t, double demand) {
-        const auto first_flow = flows.size();
-        const auto first_step = steps.size();
-        for (std::uint32_t p = 0; p < group.path_count[i]; ++p, ++old_path) {
-          const auto* end = skip(old_step, group.steps);
-          if (group.flow[old_path] > 0.0) {
-            flows.push_back(group.flow[old_path]);
-            steps.insert(steps.end(), old_step, end);
-          }
-          old_step = end;
-        }
-        const bool had_paths = flows.size() > first_flow;
-        if (next_new < group.new_pair.size() && group.new_pair[next_new] == static_cast<std::int32_t>(i)) {
-          const auto* end = skip(new_step, group.new_steps);
-          flows.push_back(had_paths ? 0.0 : demand);
-          steps.insert(steps.end(), new_step, end);
-          new_step = end;
-          ++next_new;
-          if (!had_paths) {
-            const double pcu = demand * c.pce;
-            walk(group.origin, steps.data() + first_step, [&](std::int32_t a) { flow_[a] += pcu; });
-            loaded = true;
-          }
-        }
-        group.path_count[i] = static_cast<std::uint32_t>(flows.size() - first_flow);
-        if (group.path_count[i] == 0) unassigned += demand;
-        if (group.path_count[i] >= 2) equilibrate(group.origin, flows.data() + first_flow, group.path_count[i], steps.data() + first_step, c);
-      });
-      group.flow.assign(flows.begin(), flows.end());
-      group.steps.assign(steps.begin(), steps.end());
-      group.new_pair = {}, group.new_steps = {};
-    }
-    if (loaded) time_costs_.costs(flow_, time_);
-    return unassigned;
+    std::vector<double> unassigned(groups_.size(), 0.0);
+    std::vector<char> first_paths(groups_.size(), 0);
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, groups_.size()), [&](const auto& range) {
+      std::vector<double> flows;
+      std::vector<std::uint8_t> steps;
+      for (auto g = range.begin(); g != range.end(); ++g) first_paths[g] = merge_new_paths(groups_[g], flows, steps, unassigned[g]);
+    });
+    // A pair's first path carries its whole demand: load it (only the first iteration has any).
+    if (std::find(first_paths.begin(), first_paths.end(), 1) != first_paths.end()) rebuild_link_flows();
+    sweep();
+    double total = 0.0;
+    for (double u : unassigned) total += u;
+    return total;
   }
 
   /// One pass over the pairs with several paths.
@@ -249,6 +221,42 @@ class PathState {
   [[nodiscard]] const std::vector<std::vector<double>>& class_flow() const { return class_flow_; }
 
  private:
+  /// Rebuilds a group's paths: those of each pair with flow, then the pair's new shortest path
+  /// (with zero flow, or with the whole demand when it is the pair's first). Returns whether a
+  /// first path was added; `unassigned` gets the demand of pairs without any path.
+  bool merge_new_paths(Group& group, std::vector<double>& flows, std::vector<std::uint8_t>& steps, double& unassigned) const {
+    flows.clear(), steps.clear();
+    bool first_path = false;
+    std::size_t next_new = 0, old_path = 0;
+    const std::uint8_t* old_step = group.steps.data();
+    const std::uint8_t* new_step = group.new_steps.data();
+    for_each_pair(group, [&](std::size_t i, std::int32_t, double demand) {
+      const auto first_flow = flows.size();
+      for (std::uint32_t p = 0; p < group.path_count[i]; ++p, ++old_path) {
+        const auto* end = skip(old_step, group.steps);
+        if (group.flow[old_path] > 0.0) {
+          flows.push_back(group.flow[old_path]);
+          steps.insert(steps.end(), old_step, end);
+        }
+        old_step = end;
+      }
+      if (next_new < group.new_pair.size() && group.new_pair[next_new] == static_cast<std::int32_t>(i)) {
+        const auto* end = skip(new_step, group.new_steps);
+        first_path = first_path || flows.size() == first_flow;
+        flows.push_back(flows.size() == first_flow ? demand : 0.0);
+        steps.insert(steps.end(), new_step, end);
+        new_step = end;
+        ++next_new;
+      }
+      group.path_count[i] = static_cast<std::uint32_t>(flows.size() - first_flow);
+      if (group.path_count[i] == 0) unassigned += demand;
+    });
+    group.flow = std::vector<double>(flows.begin(), flows.end());
+    group.steps = std::vector<std::uint8_t>(steps.begin(), steps.end());
+    group.new_pair = {}, group.new_steps = {};
+    return first_path;
+  }
+
   /// Calls f(pair index, destination, demand) for the group's pairs in order.
   template <class F>
   void for_each_pair(const Group& g, F&& f) const {
@@ -402,7 +410,9 @@ void run_gradient_projection(const TrafficNetwork& net, const std::vector<ClassV
     const double sptt = state.shortest_paths();
     if (log.record(k, state.total_cost(), sptt, state.objective())) break;
     state.add_paths_and_shift();
-    for (int s = 0; s < options.inner_sweeps; ++s) state.sweep();
+    // Sweeps ramp up (1, 3, 5, ... up to inner_sweeps): early path sets are far from complete and
+    // sweeping them hard buys little (measured on Chicago-Sketch, README).
+    for (int s = 0; s < std::min(options.inner_sweeps, 2 * k - 1); ++s) state.sweep();
     state.rebuild_link_flows();
   }
   // back to link order
