@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   });
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::printf("%-10s threads %d  to 1e-4: %6.2f s  to 1e-6: %6.2f s  to 1e-8: %6.2f s  iterations %3zu  peak %5.0f MB  %s\n",
+  std::printf("%-10s threads %d  to 1e-4: %6.2f s  to 1e-6: %6.2f s  to 1e-8: %6.2f s  iterations %3zu  peak %5.1f MB  %s\n",
               which.c_str(), threads, seconds_at[0], seconds_at[1], seconds_at[2], result.iterations.size(),
               static_cast<double>(usage.ru_maxrss) / 1024.0, result.converged ? "" : "NOT CONVERGED");
   return result.converged ? 0 : 1;

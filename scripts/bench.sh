@@ -7,7 +7,16 @@ bash scripts/build.sh build -DSOFIATWIN_BUILD_TESTS=ON -DSOFIATWIN_BUILD_BENCH=O
 for filter in BM_ImportRealSofia BM_ImportDefaultModel BM_RoadTopologyGrid; do
   ./build/bench/bench_import --benchmark_filter="$filter" 2>&1 | grep -E "^BM_|^Run on|CPU"
 done
-# Traffic assignment: whole-process time to gap 1e-4/1e-6/1e-8 and peak memory, 1 and 2 threads.
+# Traffic assignment: whole-process time to gap 1e-4/1e-6/1e-8 and peak memory, 1 and 2 threads,
+# five processes each and their median (as the reference timings in ../shared/data are taken).
+median_of_five() {  # $1 = runs, one bench_assignment line each; $2 = field number
+  echo "$1" | awk -v f="$2" '{print $f}' | sort -g | sed -n 3p
+}
 for case in chicago chicago2x berlin; do
-  for threads in 1 2; do ./build/bench/bench_assignment "$case" "$threads" || true; done
+  for threads in 1 2; do
+    runs=$(for _ in 1 2 3 4 5; do ./build/bench/bench_assignment "$case" "$threads" || true; done)
+    echo "$runs"
+    printf '%-10s threads %d  median of 5: to 1e-4 %s s, to 1e-6 %s s, to 1e-8 %s s, peak %s MB\n' "$case" "$threads" \
+      "$(median_of_five "$runs" 6)" "$(median_of_five "$runs" 10)" "$(median_of_five "$runs" 14)" "$(median_of_five "$runs" 19)"
+  done
 done

@@ -24,6 +24,7 @@ struct AssignmentOptions {
   int max_iterations = 10000;
   CostWeights weights;
   int inner_sweeps = 8;  // gradient projection: most flow-shift sweeps per shortest-path update (ramped 1, 3, 5, ...)
+  double sweep_stop_ratio = 0.3;  // gradient projection: stop sweeping when a sweep moves less than this share of the first
 };
 
 /// One line of the convergence log.
