@@ -39,8 +39,8 @@ struct Group {
   std::vector<std::uint32_t> path_count;  // per pair
   std::vector<double> flow;               // per path: vehicles of the class
   std::vector<std::uint8_t> steps;        // per path: out-arc choices, then end_step
-  // Shortest paths found by the last parallel pass that are new to their pair, in pair order.
-  std::vector<std::int32_t> new_pair;
+  // Per pair, in pair order: the shortest path found by the last parallel pass where it is new to
+  // the pair, else an empty path (a lone end marker: a real path has at least one step).
   std::vector<std::uint8_t> new_steps;
 };
 
@@ -103,12 +103,13 @@ class PathState {
         auto& group = groups_[static_cast<std::size_t>(g)];
         const auto& c = classes_[static_cast<std::size_t>(group.user_class)];
         sp_.run(group.origin, class_cost[static_cast<std::size_t>(group.user_class)], tree);
-        group.new_pair.clear(), group.new_steps.clear();
+        group.new_steps.clear();
         const std::uint8_t* step = group.steps.data();
         for_each_pair(group, [&](std::size_t i, std::int32_t d, double demand) {
           const auto count = group.path_count[i];
           if (tree.pred_link[d] < 0) {
             for (std::uint32_t p = 0; p < count; ++p) step = skip(step, group.steps);
+            group.new_steps.push_back(end_step);
             return;
           }
           const double shortest = tree.cost[d];
@@ -123,14 +124,14 @@ class PathState {
             step = walk(group.origin, step, [&](std::int32_t a) { cost += time_[a] + c.fixed[a]; });
             known = cost <= shortest * (1.0 + 1e-15);
           }
-          if (known) return;
-          arcs.clear();
-          for (auto v = d; v != group.origin; v = net_.from[tree.pred_link[v]]) arcs.push_back(tree.pred_link[v]);
-          group.new_pair.push_back(static_cast<std::int32_t>(i));
-          for (auto it = arcs.rbegin(); it != arcs.rend(); ++it) encode_step(*it, group.new_steps);
+          if (!known) {
+            arcs.clear();
+            for (auto v = d; v != group.origin; v = net_.from[tree.pred_link[v]]) arcs.push_back(tree.pred_link[v]);
+            for (auto it = arcs.rbegin(); it != arcs.rend(); ++it) encode_step(*it, group.new_steps);
+          }
           group.new_steps.push_back(end_step);
         });
-        group.new_pair.shrink_to_fit(), group.new_steps.shrink_to_fit();
+        group.new_steps.shrink_to_fit();
       }
     });
     double total = 0.0;
@@ -229,7 +230,7 @@ class PathState {
   bool merge_new_paths(Group& group, std::vector<double>& flows, std::vector<std::uint8_t>& steps, double& unassigned) const {
     flows.clear(), steps.clear();
     bool first_path = false;
-    std::size_t next_new = 0, old_path = 0;
+    std::size_t old_path = 0;
     const std::uint8_t* old_step = group.steps.data();
     const std::uint8_t* new_step = group.new_steps.data();
     for_each_pair(group, [&](std::size_t i, std::int32_t, double demand) {
@@ -242,20 +243,19 @@ class PathState {
         }
         old_step = end;
       }
-      if (next_new < group.new_pair.size() && group.new_pair[next_new] == static_cast<std::int32_t>(i)) {
-        const auto* end = skip(new_step, group.new_steps);
+      const auto* new_end = skip(new_step, group.new_steps);
+      if (*new_step != end_step) {
         first_path = first_path || flows.size() == first_flow;
         flows.push_back(flows.size() == first_flow ? demand : 0.0);
-        steps.insert(steps.end(), new_step, end);
-        new_step = end;
-        ++next_new;
+        steps.insert(steps.end(), new_step, new_end);
       }
+      new_step = new_end;
       group.path_count[i] = static_cast<std::uint32_t>(flows.size() - first_flow);
       if (group.path_count[i] == 0) unassigned += demand;
     });
     group.flow = std::vector<double>(flows.begin(), flows.end());
     group.steps = std::vector<std::uint8_t>(steps.begin(), steps.end());
-    group.new_pair = {}, group.new_steps = {};
+    group.new_steps = {};
     return first_path;
   }
 
