@@ -20,6 +20,7 @@
 #include "sim/transport/tntp_io.hpp"
 #include "sim/water/hydraulics.hpp"
 #include "sim/water/inp_io.hpp"
+#include "sim/water/simulation.hpp"
 
 namespace {
 
@@ -205,31 +206,43 @@ struct TransportCommand {
   }
 };
 
-/// `hydraulics`: an EPANET .inp network solved at time 0 (steady state), EPANET-style CSV reports.
+/// `hydraulics`: an EPANET .inp network over its period (extended period simulation), EPANET-style
+/// CSV reports at its reporting times and the log of every hydraulic step.
 struct HydraulicsCommand {
   std::string inp, report_dir = ".";
   bool converged = true;
 
   void add_to(CLI::App& app) {
-    auto* cmd = app.add_subcommand("hydraulics", "Solve an EPANET .inp network (steady state at time 0 for now)");
+    auto* cmd = app.add_subcommand("hydraulics", "Simulate an EPANET .inp network over its period; EPANET-style CSV reports");
     cmd->add_option("inp", inp, "EPANET input file")->required();
     cmd->add_option("--report-dir", report_dir, "Folder for <name>_nodes.csv, _links.csv, _steps.csv")->capture_default_str();
     cmd->callback([this] { run(); });
   }
 
   void run() {
+    namespace water = sofiatwin::water;
     const auto start = std::chrono::steady_clock::now();
-    const auto net = sofiatwin::water::read_inp(inp);
-    const auto state = sofiatwin::water::solve_steady(net);
-    sofiatwin::water::write_report_csv(report_dir, net, state);
+    const auto net = water::read_inp(inp);
+    water::ReportCsv report(net);
+    int report_times = 0;
+    const auto result = water::simulate(net, [&](long time_s, const water::HydraulicState& state) {
+      report.add(time_s, state);
+      ++report_times;
+    });
+    report.write(report_dir, result.steps);
     const std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
-    std::printf("%s: %zu nodes, %zu links, %d iterations, relative error %.2e%s, %.3f s -> %s\n", net.name.c_str(),
-                net.node_count(), net.link_count(), state.iterations, state.relative_error,
-                state.converged ? "" : " (NOT converged)", s.count(), report_dir.c_str());
-    if (net.duration_s > 0)
-      std::printf("warning: the file asks for %.0f h of extended period simulation; only time 0 was solved "
-                  "(extended period simulation is not supported yet)\n", net.duration_s / 3600.0);
-    converged = state.converged;
+    int iterations = 0;
+    double worst = 0.0;
+    for (const auto& step : result.steps) iterations += step.iterations, worst = std::max(worst, step.relative_error);
+    std::printf("%s: %zu nodes, %zu links, %zu hydraulic steps to %ld s, %d iterations, largest relative error %.2e, "
+                "%d reporting times, %.3f s -> %s\n",
+                net.name.c_str(), net.node_count(), net.link_count(), result.steps.size(), result.steps.back().time_s, iterations,
+                worst, report_times, s.count(), report_dir.c_str());
+    for (const auto& w : result.warnings) std::printf("warning: %s\n", w.c_str());
+    if (result.halted)
+      std::printf("stopped at %ld s: the step did not converge within %d trials and the file says UNBALANCED STOP\n",
+                  result.halted_at_s, net.max_trials);
+    converged = !result.halted && result.warnings.empty();
   }
 };
 

@@ -1,29 +1,79 @@
-// Steady-state hydraulics with the Global Gradient Algorithm (Todini and Pilati, 1988), as in
+// Hydraulics of one instant with the Global Gradient Algorithm (Todini and Pilati, 1988), as in
 // EPANET: unknown junction heads H and link flows q. Each iteration linearises every link's head
 // loss h(q) around the current flow (gradient g = dh/dq, p = 1/g, y = h/g), assembles the symmetric
 // positive definite system A H = F over the junctions, solves it (Eigen's sparse LDL^T: ordering
 // and symbolic factorisation once per network, numeric factorisation per iteration) and updates
 //     q <- q - y + p (H_from - H_to),
-// until sum |dq| / sum |q| <= the network's accuracy.
+// until sum |dq| / sum |q| <= the network's accuracy. Link statuses (check valves, pumps that
+// cannot deliver the head, links into full or out of empty tanks) are re-checked as EPANET does.
 #pragma once
+#include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "sim/water/network.hpp"
 
 namespace sofiatwin::water {
 
+/// EPANET's status codes, in its order: everything up to `closed` is closed.
+enum class LinkStatus : std::uint8_t { xhead, temp_closed, closed, open, active };
+[[nodiscard]] inline bool is_closed(LinkStatus s) { return s <= LinkStatus::closed; }
+
+/// The hydraulic state of the network at one instant; it carries over from one time step to the
+/// next (flows warm-start the next solve, tank volumes integrate).
 struct HydraulicState {
-  std::vector<double> head_ft;   // every node
-  std::vector<double> flow_cfs;  // every link, positive from the link's first node to its second
+  std::vector<double> head_ft;     // every node
+  std::vector<double> flow_cfs;    // every link, positive from the link's first node to its second
+  std::vector<double> demand_cfs;  // junctions: demand in force; reservoirs and tanks: net inflow
+  std::vector<LinkStatus> status;  // every link
+  std::vector<double> setting;     // pumps: relative speed; others: as read
+  std::vector<double> tank_volume_ft3;  // per tank
   int iterations = 0;
-  double relative_error = 0.0;   // sum |dq| / sum |q| of the last iteration
+  double relative_error = 0.0;  // sum |dq| / sum |q| of the last iteration
   bool converged = false;
 };
 
-/// Head loss (ft) and its gradient of one link at flow q (cfs); closed links are handled by the caller.
+/// EPANET's initial state: statuses and settings as read, 1 ft/s in open pipes, pumps at their
+/// design flow, tanks at their initial level; demands and reservoir heads of time 0.
+HydraulicState initial_state(const WaterNetwork& net);
+
+/// Junction demands, reservoir heads and pump speeds of the pattern period in force at `time_s`.
+void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& state);
+
+/// Head loss (ft) and its gradient of one pipe at flow q (cfs).
 void link_headloss(const WaterNetwork& net, std::size_t link, double q_cfs, double& headloss_ft, double& gradient);
 
-/// Solves the snapshot at time 0 (demands x multiplier, fixed heads of reservoirs and tanks).
-HydraulicState solve_steady(const WaterNetwork& net, double extra_accuracy_factor = 1.0);
+/// Head gain of a pump at relative speed `speed` and flow q >= 0 (ft).
+double pump_head_gain(const WaterNetwork& net, const Pump& pump, double speed, double q_cfs);
+
+class HydraulicSolver {
+ public:
+  explicit HydraulicSolver(const WaterNetwork& net);
+  ~HydraulicSolver();
+  HydraulicSolver(const HydraulicSolver&) = delete;
+  HydraulicSolver& operator=(const HydraulicSolver&) = delete;
+  /// Solves heads and flows for the demands and fixed heads in `state` (EPANET's hydsolve:
+  /// up to TRIALS iterations, plus the extra trials of UNBALANCED CONTINUE). `accuracy_factor`
+  /// scales the convergence target (tests converge far past the file's accuracy).
+  void solve(HydraulicState& state, double accuracy_factor = 1.0);
+
+ private:
+  void coefficients(const HydraulicState& state, std::size_t link, double& p, double& y) const;
+  /// EPANET's linkstatus: re-opens temporarily closed links, checks check valves, pumps and
+  /// links to full or empty tanks; returns whether any status changed.
+  bool check_statuses(HydraulicState& state) const;
+
+  struct Linear;  // the sparse matrix and its factorisation (Eigen, kept out of this header)
+  const WaterNetwork& net_;
+  std::unique_ptr<Linear> linear_;
+  std::vector<double> p_, y_;
+};
+
+/// Solves the snapshot at time 0 (demands of time 0, initial tank levels).
+HydraulicState solve_steady(const WaterNetwork& net, double accuracy_factor = 1.0);
+
+/// Tank volume at head h and head at volume v (cylinder, or the tank's volume curve).
+double tank_volume(const WaterNetwork& net, const Tank& tank, double head_ft);
+double tank_head(const WaterNetwork& net, const Tank& tank, double volume_ft3);
 
 }  // namespace sofiatwin::water

@@ -13,6 +13,7 @@
 #include "sim/core/atomic_file.hpp"
 #include "sim/core/input_error.hpp"
 #include "sim/water/hydraulics.hpp"
+#include "sim/water/simulation.hpp"
 
 namespace sofiatwin::water {
 namespace {
@@ -97,6 +98,8 @@ Units units_for(const std::string& name, const std::string& where) {
   u.diameter_per_ft = u.si ? 1000.0 * metres_per_ft : 12.0;
   u.pressure_per_ft = u.si ? metres_per_ft : 0.4333;
   u.velocity_per_fps = u.si ? metres_per_ft : 1.0;
+  u.volume_per_ft3 = u.si ? metres_per_ft * metres_per_ft * metres_per_ft : 1.0;
+  u.power_per_hp = u.si ? 0.7457 : 1.0;
   return u;
 }
 
@@ -113,7 +116,13 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
       else throw InputError(r.at(l, "HEADLOSS") + ": '" + l.tokens[1] + "' is not H-W, D-W or C-M");
     } else if (key == "ACCURACY") net.accuracy = r.number(l, 1, "ACCURACY");
     else if (key == "TRIALS") net.max_trials = static_cast<int>(r.number(l, 1, "TRIALS"));
-    else if (key == "DEMAND" && second == "MULTIPLIER") net.demand_multiplier = r.number(l, 2, "DEMAND MULTIPLIER");
+    else if (key == "CHECKFREQ") net.check_frequency = static_cast<int>(r.number(l, 1, "CHECKFREQ"));
+    else if (key == "MAXCHECK") net.max_check = static_cast<int>(r.number(l, 1, "MAXCHECK"));
+    else if (key == "UNBALANCED") {
+      if (second == "STOP") net.extra_trials = -1;
+      else if (second == "CONTINUE") net.extra_trials = l.tokens.size() > 2 ? static_cast<int>(r.number(l, 2, "UNBALANCED CONTINUE")) : 0;
+      else throw InputError(r.at(l, "UNBALANCED") + ": '" + l.tokens[1] + "' is not STOP or CONTINUE");
+    } else if (key == "DEMAND" && second == "MULTIPLIER") net.demand_multiplier = r.number(l, 2, "DEMAND MULTIPLIER");
     else if (key == "DEMAND" && second == "MODEL") {
       if (l.tokens.size() > 2 && upper(l.tokens[2]) == "PDA")
         throw InputError(r.at(l, "DEMAND MODEL") + ": pressure-driven demand is not supported yet");
@@ -125,6 +134,244 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
   net.units.pressure_per_ft *= net.specific_gravity;
 }
 
+/// A time as EPANET writes it: "h", "h:mm", "h:mm:ss", a number with a unit (SEC, MIN, HOURS,
+/// DAYS) or a clock time with AM/PM. Returns seconds.
+long parse_time(const Reader& r, const Line& l, std::size_t i, const char* field, const char* default_unit = "HOURS") {
+  if (i >= l.tokens.size()) throw InputError(r.at(l, l.tokens[0]) + ": field '" + field + "' missing");
+  const auto& value = l.tokens[i];
+  const std::string unit = i + 1 < l.tokens.size() ? upper(l.tokens[i + 1]) : default_unit;
+  double seconds = 0.0;
+  if (value.find(':') != std::string::npos) {
+    double part[3] = {0, 0, 0};
+    std::stringstream in(value);
+    std::string piece;
+    for (int k = 0; k < 3 && std::getline(in, piece, ':'); ++k) {
+      char* end = nullptr;
+      part[k] = std::strtod(piece.c_str(), &end);
+      if (piece.empty() || *end != '\0') throw InputError(r.at(l, l.tokens[0]) + ": field '" + field + "' = '" + value + "' is not a time");
+    }
+    seconds = 3600.0 * part[0] + 60.0 * part[1] + part[2];
+  } else {
+    const double v = r.number(l, i, field);
+    seconds = unit.rfind("SEC", 0) == 0 ? v : unit.rfind("MIN", 0) == 0 ? 60.0 * v : unit.rfind("DAY", 0) == 0 ? 86400.0 * v : 3600.0 * v;
+  }
+  if (unit == "AM" || unit == "PM") {
+    if (seconds >= 43200.0) seconds -= 43200.0;  // 12 am is midnight, 12 pm noon
+    if (unit == "PM") seconds += 43200.0;
+  }
+  if (seconds < 0) throw InputError(r.at(l, l.tokens[0]) + ": field '" + field + "' is negative");
+  return std::lround(seconds);
+}
+
+void read_times(const Reader& r, const std::vector<Line>& lines, Times& t) {
+  for (const auto& l : lines) {
+    const auto key = upper(l.tokens[0]);
+    const auto second = l.tokens.size() > 1 ? upper(l.tokens[1]) : std::string{};
+    if (key == "DURATION") t.duration_s = parse_time(r, l, 1, "DURATION");
+    else if (key == "HYDRAULIC") t.hydraulic_step_s = parse_time(r, l, 2, "HYDRAULIC TIMESTEP");
+    else if (key == "PATTERN" && second == "TIMESTEP") t.pattern_step_s = parse_time(r, l, 2, "PATTERN TIMESTEP");
+    else if (key == "PATTERN" && second == "START") t.pattern_start_s = parse_time(r, l, 2, "PATTERN START");
+    else if (key == "REPORT" && second == "TIMESTEP") t.report_step_s = parse_time(r, l, 2, "REPORT TIMESTEP");
+    else if (key == "REPORT" && second == "START") t.report_start_s = parse_time(r, l, 2, "REPORT START");
+    else if (key == "START" && second == "CLOCKTIME") t.start_clock_s = parse_time(r, l, 2, "START CLOCKTIME", "AM");
+  }
+  if (t.hydraulic_step_s <= 0 || t.pattern_step_s <= 0 || t.report_step_s <= 0)
+    throw InputError(r.path() + ": [TIMES]: time steps must be positive");
+  // EPANET: the hydraulic step never exceeds the pattern or the report step
+  t.hydraulic_step_s = std::min({t.hydraulic_step_s, t.pattern_step_s, t.report_step_s});
+}
+
+/// Index of a named item (patterns, curves), case-insensitive.
+template <class T>
+std::int32_t find_id(const std::vector<T>& items, const std::string& id) {
+  const auto key = upper(id);
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (upper(items[i].id) == key) return static_cast<std::int32_t>(i);
+  return -1;
+}
+
+void read_patterns(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net) {
+  for (const auto& l : lines) {
+    auto i = find_id(net.patterns, l.tokens[0]);
+    if (i < 0) {
+      net.patterns.push_back({l.tokens[0], {}});
+      i = static_cast<std::int32_t>(net.patterns.size()) - 1;
+    }
+    for (std::size_t t = 1; t < l.tokens.size(); ++t) net.patterns[static_cast<std::size_t>(i)].multipliers.push_back(r.number(l, t, "multiplier"));
+  }
+  for (auto& p : net.patterns)
+    if (p.multipliers.empty()) p.multipliers.push_back(1.0);
+}
+
+void read_curves(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net) {
+  for (const auto& l : lines) {
+    auto i = find_id(net.curves, l.tokens[0]);
+    if (i < 0) {
+      net.curves.push_back({l.tokens[0], {}, {}});
+      i = static_cast<std::int32_t>(net.curves.size()) - 1;
+    }
+    auto& c = net.curves[static_cast<std::size_t>(i)];
+    const double x = r.number(l, 1, "x"), y = r.number(l, 2, "y");
+    if (!c.x.empty() && x <= c.x.back()) throw InputError(r.at(l, l.tokens[0]) + ": curve x values must increase");
+    c.x.push_back(x), c.y.push_back(y);
+  }
+}
+
+/// Pattern index of `id` (empty: the default pattern, which need not exist); -1 = constant.
+std::int32_t pattern_index(const Reader& r, const Line& l, const WaterNetwork& net, const std::string& id, const std::string& default_pattern) {
+  if (id.empty()) return default_pattern.empty() ? -1 : find_id(net.patterns, default_pattern);
+  const auto i = find_id(net.patterns, id);
+  if (i < 0) throw InputError(r.at(l, l.tokens[0]) + ": pattern '" + id + "' is not defined");
+  return i;
+}
+
+/// The power-function fit EPANET makes through (0, h0), (q1, h1), (q2, h2): gain = a - b q^c.
+bool power_curve(double h0, double h1, double h2, double q1, double q2, Pump& p) {
+  constexpr double tiny = 1e-6;
+  if (h0 < tiny || h0 - h1 < tiny || h1 - h2 < tiny || q1 < tiny || q2 - q1 < tiny) return false;
+  p.c = std::log((h0 - h2) / (h0 - h1)) / std::log(q2 / q1);
+  if (p.c <= 0.0 || p.c > 20.0) return false;
+  p.a_ft = h0;
+  p.b = (h0 - h1) / std::pow(q1, p.c);
+  return p.b > 0.0;
+}
+
+void read_pump(const Reader& r, const Line& l, WaterNetwork& net, std::int32_t link) {
+  Pump p;
+  p.link = link;
+  const Units& u = net.units;
+  bool has_curve = false;
+  for (std::size_t t = 3; t + 1 < l.tokens.size(); t += 2) {
+    const auto key = upper(l.tokens[t]);
+    if (key == "HEAD") {
+      p.curve = find_id(net.curves, l.tokens[t + 1]);
+      if (p.curve < 0) throw InputError(r.at(l, l.tokens[0]) + ": head curve '" + l.tokens[t + 1] + "' is not defined");
+      has_curve = true;
+    } else if (key == "POWER") {
+      throw InputError(r.at(l, l.tokens[0]) + ": constant-power pumps (POWER) are not supported yet");
+    } else if (key == "SPEED") {
+      net.initial_setting[static_cast<std::size_t>(link)] = r.number(l, t + 1, "SPEED");
+    } else if (key == "PATTERN") {
+      p.speed_pattern = find_id(net.patterns, l.tokens[t + 1]);
+      if (p.speed_pattern < 0) throw InputError(r.at(l, l.tokens[0]) + ": pattern '" + l.tokens[t + 1] + "' is not defined");
+    } else {
+      throw InputError(r.at(l, l.tokens[0]) + ": pump keyword '" + l.tokens[t] + "' is not HEAD, POWER, SPEED or PATTERN");
+    }
+  }
+  if (!has_curve) throw InputError(r.at(l, l.tokens[0]) + ": a pump needs a HEAD curve");
+  const auto& c = net.curves[static_cast<std::size_t>(p.curve)];
+  auto q = [&](std::size_t i) { return c.x[i] / u.flow_per_cfs; };
+  auto h = [&](std::size_t i) { return c.y[i] / u.length_per_ft; };
+  bool ok = true;
+  if (c.x.size() == 1) {
+    ok = power_curve(1.33334 * h(0), h(0), 0.0, q(0), 2.0 * q(0), p);
+    p.design_flow_cfs = q(0), p.shutoff_head_ft = 1.33334 * h(0);
+  } else if (c.x.size() == 3 && c.x[0] == 0.0) {
+    ok = power_curve(h(0), h(1), h(2), q(1), q(2), p);
+    p.design_flow_cfs = q(1), p.shutoff_head_ft = h(0);
+  } else {
+    p.kind = PumpCurve::custom;
+    for (std::size_t i = 1; i < c.y.size(); ++i) ok = ok && c.y[i] < c.y[i - 1];
+    p.design_flow_cfs = (q(0) + q(c.x.size() - 1)) / 2.0, p.shutoff_head_ft = h(0);
+  }
+  if (!ok) throw InputError(r.at(l, l.tokens[0]) + ": head curve '" + c.id + "' is not a valid pump curve (head must fall as flow rises)");
+  net.pump_of_link[static_cast<std::size_t>(link)] = static_cast<std::int32_t>(net.pumps.size());
+  net.pumps.push_back(p);
+}
+
+void read_tank(const Reader& r, const Line& l, WaterNetwork& net, std::int32_t node) {
+  const Units& u = net.units;
+  constexpr double pi = 3.141592653589793;
+  Tank t;
+  t.node = node;
+  const double elevation = r.number(l, 1, "elevation") / u.length_per_ft;
+  const double initial = r.number(l, 2, "initial level") / u.length_per_ft, min_level = r.number(l, 3, "minimum level") / u.length_per_ft;
+  const double max_level = r.number(l, 4, "maximum level") / u.length_per_ft, diameter = r.number(l, 5, "diameter") / u.length_per_ft;
+  const double min_volume = l.tokens.size() > 6 ? r.number(l, 6, "minimum volume") / u.volume_per_ft3 : 0.0;
+  if (l.tokens.size() > 7 && l.tokens[7] != "*") {
+    t.volume_curve = find_id(net.curves, l.tokens[7]);
+    if (t.volume_curve < 0) throw InputError(r.at(l, l.tokens[0]) + ": volume curve '" + l.tokens[7] + "' is not defined");
+  }
+  t.can_overflow = l.tokens.size() > 8 && upper(l.tokens[8]) == "YES";
+  if (min_level > max_level || initial < min_level || initial > max_level)
+    throw InputError(r.at(l, l.tokens[0]) + ": tank levels must satisfy minimum <= initial <= maximum");
+  if (diameter <= 0 && t.volume_curve < 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'diameter' must be positive");
+  t.min_head_ft = elevation + min_level, t.max_head_ft = elevation + max_level, t.initial_head_ft = elevation + initial;
+  t.area_ft2 = pi * diameter * diameter / 4.0;
+  t.min_volume_ft3 = min_volume > 0 ? min_volume : t.area_ft2 * min_level;
+  t.initial_volume_ft3 = t.min_volume_ft3 + t.area_ft2 * (initial - min_level);
+  t.max_volume_ft3 = t.min_volume_ft3 + t.area_ft2 * (max_level - min_level);
+  net.tank_of_node[static_cast<std::size_t>(node)] = static_cast<std::int32_t>(net.tanks.size());
+  net.tanks.push_back(t);
+}
+
+void read_controls(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, const std::unordered_map<std::string, std::int32_t>& node_index,
+                   const std::unordered_map<std::string, std::int32_t>& link_index) {
+  for (const auto& l : lines) {
+    // LINK id status|setting AT TIME t | AT CLOCKTIME t [AM|PM] | IF NODE id ABOVE|BELOW value
+    if (l.tokens.size() < 6 || upper(l.tokens[0]) != "LINK")
+      throw InputError(r.at(l, l.tokens[0]) + ": a control reads LINK id status AT TIME t, AT CLOCKTIME t or IF NODE id ABOVE|BELOW value");
+    const auto link = link_index.find(upper(l.tokens[1]));
+    if (link == link_index.end()) throw InputError(r.at(l, l.tokens[1]) + ": link '" + l.tokens[1] + "' is not defined");
+    Control c;
+    c.link = link->second;
+    const auto type = net.link_type[static_cast<std::size_t>(c.link)];
+    const auto word = upper(l.tokens[2]);
+    c.setting = std::nan("");
+    if (word == "OPEN" || word == "CLOSED") {
+      c.open = word == "OPEN";
+      if (type == LinkType::pump) c.setting = c.open ? 1.0 : 0.0;
+    } else {
+      c.setting = r.number(l, 2, "setting");
+      if (type == LinkType::pipe || type == LinkType::cv_pipe) throw InputError(r.at(l, l.tokens[1]) + ": a pipe takes OPEN or CLOSED, not a setting");
+      c.open = !(type == LinkType::pump && c.setting == 0.0);
+    }
+    const auto how = upper(l.tokens[4]);
+    if (upper(l.tokens[3]) == "AT" && how == "TIME") {
+      c.kind = Control::Kind::timer;
+      c.time_s = parse_time(r, l, 5, "time");
+    } else if (upper(l.tokens[3]) == "AT" && how == "CLOCKTIME") {
+      c.kind = Control::Kind::time_of_day;
+      c.time_s = parse_time(r, l, 5, "clock time", "AM") % 86400;
+    } else if (upper(l.tokens[3]) == "IF" && how == "NODE" && l.tokens.size() >= 8) {
+      const auto node = node_index.find(upper(l.tokens[5]));
+      if (node == node_index.end()) throw InputError(r.at(l, l.tokens[5]) + ": node '" + l.tokens[5] + "' is not defined");
+      c.node = node->second;
+      const auto side = upper(l.tokens[6]);
+      if (side != "ABOVE" && side != "BELOW") throw InputError(r.at(l, l.tokens[6]) + ": a level control reads ABOVE or BELOW");
+      c.kind = side == "ABOVE" ? Control::Kind::high_level : Control::Kind::low_level;
+      const double value = r.number(l, 7, "value");
+      const auto v = static_cast<std::size_t>(c.node);
+      if (net.node_type[v] == NodeType::junction)
+        throw InputError(r.at(l, l.tokens[5]) + ": controls on junction pressure are not supported yet");
+      c.grade_ft = net.node_type[v] == NodeType::tank ? net.elevation_ft[v] + value / net.units.length_per_ft : value / net.units.length_per_ft;
+    } else {
+      throw InputError(r.at(l, l.tokens[0]) + ": a control reads LINK id status AT TIME t, AT CLOCKTIME t or IF NODE id ABOVE|BELOW value");
+    }
+    net.controls.push_back(c);
+  }
+}
+
+void read_energy(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, const std::unordered_map<std::string, std::int32_t>& link_index) {
+  for (const auto& l : lines) {
+    const auto key = upper(l.tokens[0]);
+    const auto second = l.tokens.size() > 1 ? upper(l.tokens[1]) : std::string{};
+    if (key == "GLOBAL" && second.rfind("EFFIC", 0) == 0) net.global_efficiency_pct = r.number(l, 2, "GLOBAL EFFICIENCY");
+    else if (key == "GLOBAL" && second == "PRICE") net.global_price = r.number(l, 2, "GLOBAL PRICE");
+    else if (key == "GLOBAL" && second == "PATTERN") net.global_price_pattern = find_id(net.patterns, l.tokens.size() > 2 ? l.tokens[2] : "");
+    else if (key == "PUMP" && l.tokens.size() > 3) {
+      const auto link = link_index.find(upper(l.tokens[1]));
+      if (link == link_index.end() || net.pump_of_link[static_cast<std::size_t>(link->second)] < 0)
+        throw InputError(r.at(l, l.tokens[1]) + ": [ENERGY] names a pump that is not defined");
+      auto& p = net.pumps[static_cast<std::size_t>(net.pump_of_link[static_cast<std::size_t>(link->second)])];
+      const auto what = upper(l.tokens[2]);
+      if (what.rfind("EFFIC", 0) == 0) p.efficiency_curve = find_id(net.curves, l.tokens[3]);
+      else if (what == "PRICE") p.price = r.number(l, 3, "PRICE");
+      else if (what == "PATTERN") p.price_pattern = find_id(net.patterns, l.tokens[3]);
+    }
+  }
+}
+
 }  // namespace
 
 WaterNetwork read_inp(const std::string& path) {
@@ -134,101 +381,124 @@ WaterNetwork read_inp(const std::string& path) {
   net.name = std::filesystem::path(path).stem().string();
   std::string default_pattern = "1";
   read_options(r, sections["OPTIONS"], net, default_pattern);
-  for (const char* unsupported : {"PUMPS", "VALVES", "CONTROLS", "RULES"})
+  read_times(r, sections["TIMES"], net.times);
+  for (const char* unsupported : {"VALVES", "RULES", "LEAKAGE"})
     if (!sections[unsupported].empty())
       throw InputError(r.at(sections[unsupported].front(), sections[unsupported].front().tokens[0]) + ": [" + unsupported +
                        "] are not supported yet by the hydraulic solver");
   for (const auto& l : sections["EMITTERS"])
     if (r.number(l, 1, "coefficient") != 0.0) throw InputError(r.at(l, l.tokens[0]) + ": emitters are not supported yet");
-
-  // Patterns: multiplier of period 0 is all a snapshot needs.
-  std::unordered_map<std::string, double> first_multiplier;
-  for (const auto& l : sections["PATTERNS"])
-    if (!first_multiplier.count(upper(l.tokens[0]))) first_multiplier[upper(l.tokens[0])] = r.number(l, 1, "multiplier");
-  auto multiplier = [&](const Line& l, const std::string& pattern) {
-    const std::string id = upper(pattern.empty() ? default_pattern : pattern);
-    if (id.empty()) return 1.0;
-    const auto it = first_multiplier.find(id);
-    if (it == first_multiplier.end()) {
-      if (pattern.empty()) return 1.0;  // the default pattern need not exist
-      throw InputError(r.at(l, l.tokens[0]) + ": pattern '" + pattern + "' is not defined");
-    }
-    return it->second;
-  };
+  read_patterns(r, sections["PATTERNS"], net);
+  read_curves(r, sections["CURVES"], net);
 
   const Units& u = net.units;
-  std::unordered_map<std::string, std::int32_t> node_index;
-  auto add_node = [&](const Line& l, NodeType type, double elevation, double demand, double head) {
+  std::unordered_map<std::string, std::int32_t> node_index, link_index;
+  auto add_node = [&](const Line& l, NodeType type, double elevation_ft) {
     if (!node_index.emplace(upper(l.tokens[0]), static_cast<std::int32_t>(net.node_id.size())).second)
       throw InputError(r.at(l, l.tokens[0]) + ": node defined twice");
     net.node_id.push_back(l.tokens[0]);
     net.node_type.push_back(type);
-    net.elevation_ft.push_back(elevation / u.length_per_ft);
-    net.base_demand_cfs.push_back(demand / u.flow_per_cfs);
-    net.fixed_head_ft.push_back(head / u.length_per_ft);
+    net.elevation_ft.push_back(elevation_ft);
+    net.base_demand_cfs.push_back(0.0);
+    net.fixed_head_ft.push_back(0.0);
+    net.head_pattern.push_back(-1);
+    net.tank_of_node.push_back(-1);
   };
+  // junctions and their demand categories ([DEMANDS] replaces the [JUNCTIONS] demand)
+  std::vector<std::vector<std::pair<double, std::int32_t>>> categories;
   for (const auto& l : sections["JUNCTIONS"]) {
-    const double demand = l.tokens.size() > 2 ? r.number(l, 2, "demand") : 0.0;
-    add_node(l, NodeType::junction, r.number(l, 1, "elevation"),
-             demand * multiplier(l, l.tokens.size() > 3 ? l.tokens[3] : ""), 0.0);
+    add_node(l, NodeType::junction, r.number(l, 1, "elevation") / u.length_per_ft);
+    categories.emplace_back();
+    if (l.tokens.size() > 2)
+      categories.back().push_back({r.number(l, 2, "demand") / u.flow_per_cfs,
+                                   pattern_index(r, l, net, l.tokens.size() > 3 ? l.tokens[3] : "", default_pattern)});
   }
   net.junction_count = static_cast<std::int32_t>(net.node_id.size());
   std::vector<char> demand_replaced(net.node_id.size(), 0);
   for (const auto& l : sections["DEMANDS"]) {
     const auto it = node_index.find(upper(l.tokens[0]));
     if (it == node_index.end()) throw InputError(r.at(l, l.tokens[0]) + ": [DEMANDS] names a junction that is not defined");
-    if (!demand_replaced[it->second]) net.base_demand_cfs[it->second] = 0.0, demand_replaced[it->second] = 1;
-    net.base_demand_cfs[it->second] +=
-        r.number(l, 1, "demand") * multiplier(l, l.tokens.size() > 2 ? l.tokens[2] : "") / u.flow_per_cfs;
+    auto& list = categories[static_cast<std::size_t>(it->second)];
+    if (!demand_replaced[static_cast<std::size_t>(it->second)]) list.clear(), demand_replaced[static_cast<std::size_t>(it->second)] = 1;
+    list.push_back({r.number(l, 1, "demand") / u.flow_per_cfs,
+                    pattern_index(r, l, net, l.tokens.size() > 2 ? l.tokens[2] : "", default_pattern)});
+  }
+  net.demand_begin.push_back(0);
+  for (std::size_t j = 0; j < categories.size(); ++j) {
+    for (const auto& [demand, pattern] : categories[j]) {
+      net.demand_cfs.push_back(demand);
+      net.demand_pattern.push_back(pattern);
+      net.base_demand_cfs[j] += demand * (pattern < 0 ? 1.0 : net.patterns[static_cast<std::size_t>(pattern)].at(0, net.times));
+    }
+    net.demand_begin.push_back(static_cast<std::int32_t>(net.demand_cfs.size()));
   }
   for (const auto& l : sections["RESERVOIRS"]) {
-    const double head = r.number(l, 1, "head");
-    add_node(l, NodeType::reservoir, head, 0.0, head * (l.tokens.size() > 2 ? multiplier(l, l.tokens[2]) : 1.0));
+    const double head = r.number(l, 1, "head") / u.length_per_ft;
+    add_node(l, NodeType::reservoir, head);
+    net.fixed_head_ft.back() = head;
+    if (l.tokens.size() > 2) {
+      net.head_pattern.back() = pattern_index(r, l, net, l.tokens[2], default_pattern);
+      net.fixed_head_ft.back() = head * net.patterns[static_cast<std::size_t>(net.head_pattern.back())].at(0, net.times);
+    }
   }
   for (const auto& l : sections["TANKS"]) {
-    const double elevation = r.number(l, 1, "elevation");
-    add_node(l, NodeType::tank, elevation, 0.0, elevation + r.number(l, 2, "initial level"));
+    add_node(l, NodeType::tank, r.number(l, 1, "elevation") / u.length_per_ft);
+    read_tank(r, l, net, static_cast<std::int32_t>(net.node_id.size()) - 1);
+    net.fixed_head_ft.back() = net.tanks.back().initial_head_ft;
   }
+
+  auto node_of = [&](const Line& l, std::size_t i) {
+    if (i >= l.tokens.size()) throw InputError(r.at(l, l.tokens[0]) + ": a link needs two nodes");
+    const auto it = node_index.find(upper(l.tokens[i]));
+    if (it == node_index.end()) throw InputError(r.at(l, l.tokens[0]) + ": node '" + l.tokens[i] + "' is not defined");
+    return it->second;
+  };
+  auto add_link = [&](const Line& l, LinkType type) {
+    if (!link_index.emplace(upper(l.tokens[0]), static_cast<std::int32_t>(net.link_id.size())).second)
+      throw InputError(r.at(l, l.tokens[0]) + ": link defined twice");
+    net.link_id.push_back(l.tokens[0]);
+    net.link_type.push_back(type);
+    net.from_node.push_back(node_of(l, 1));
+    net.to_node.push_back(node_of(l, 2));
+    if (net.from_node.back() == net.to_node.back()) throw InputError(r.at(l, l.tokens[0]) + ": a link must join two different nodes");
+    net.length_ft.push_back(0.0), net.diameter_ft.push_back(0.0), net.roughness.push_back(0.0), net.minor_loss_k.push_back(0.0);
+    net.initially_closed.push_back(0), net.initial_setting.push_back(1.0), net.pump_of_link.push_back(-1);
+    return static_cast<std::int32_t>(net.link_id.size()) - 1;
+  };
   for (const auto& l : sections["PIPES"]) {
     if (l.tokens.size() < 6) throw InputError(r.at(l, l.tokens[0]) + ": a pipe needs id, 2 nodes, length, diameter, roughness");
-    auto node = [&](std::size_t i) {
-      const auto it = node_index.find(upper(l.tokens[i]));
-      if (it == node_index.end()) throw InputError(r.at(l, l.tokens[0]) + ": node '" + l.tokens[i] + "' is not defined");
-      return it->second;
-    };
     const double length = r.number(l, 3, "length"), diameter = r.number(l, 4, "diameter"), roughness = r.number(l, 5, "roughness");
     if (length <= 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'length' must be positive");
     if (diameter <= 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'diameter' must be positive");
     if (roughness <= 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'roughness' must be positive");
     const std::string status = l.tokens.size() > 7 ? upper(l.tokens[7]) : "OPEN";
-    if (status == "CV") throw InputError(r.at(l, l.tokens[0]) + ": check-valve pipes are not supported yet");
-    net.link_id.push_back(l.tokens[0]);
-    net.link_type.push_back(LinkType::pipe);
-    net.from_node.push_back(node(1));
-    net.to_node.push_back(node(2));
-    net.length_ft.push_back(length / u.length_per_ft);
-    net.diameter_ft.push_back(diameter / u.diameter_per_ft);
+    const auto k = static_cast<std::size_t>(add_link(l, status == "CV" ? LinkType::cv_pipe : LinkType::pipe));
+    net.length_ft[k] = length / u.length_per_ft;
+    net.diameter_ft[k] = diameter / u.diameter_per_ft;
     // D-W roughness is in millifeet (US) or mm (SI); H-W C and Manning n have no units.
-    net.roughness.push_back(net.headloss == HeadlossFormula::darcy_weisbach ? roughness / (u.si ? 304.8 : 1000.0) : roughness);
-    net.minor_loss_k.push_back(l.tokens.size() > 6 ? r.number(l, 6, "minor loss") : 0.0);
-    net.initially_closed.push_back(status == "CLOSED");
+    net.roughness[k] = net.headloss == HeadlossFormula::darcy_weisbach ? roughness / (u.si ? 304.8 : 1000.0) : roughness;
+    net.initial_setting[k] = roughness;
+    net.minor_loss_k[k] = l.tokens.size() > 6 ? r.number(l, 6, "minor loss") : 0.0;
+    net.initially_closed[k] = status == "CLOSED";
   }
+  for (const auto& l : sections["PUMPS"]) read_pump(r, l, net, add_link(l, LinkType::pump));
   for (const auto& l : sections["STATUS"]) {
-    const auto it = std::find_if(net.link_id.begin(), net.link_id.end(), [&](const auto& id) { return upper(id) == upper(l.tokens[0]); });
-    if (it == net.link_id.end()) throw InputError(r.at(l, l.tokens[0]) + ": [STATUS] names a link that is not defined");
-    if (l.tokens.size() > 1) net.initially_closed[static_cast<std::size_t>(it - net.link_id.begin())] = upper(l.tokens[1]) == "CLOSED";
-  }
-  for (const auto& l : sections["TIMES"]) {
-    if (upper(l.tokens[0]) != "DURATION" || l.tokens.size() < 2) continue;
-    const auto& value = l.tokens[1];
-    if (const auto colon = value.find(':'); colon != std::string::npos) {
-      net.duration_s = 3600.0 * std::atof(value.substr(0, colon).c_str()) + 60.0 * std::atof(value.substr(colon + 1).c_str());
+    const auto it = link_index.find(upper(l.tokens[0]));
+    if (it == link_index.end()) throw InputError(r.at(l, l.tokens[0]) + ": [STATUS] names a link that is not defined");
+    if (l.tokens.size() < 2) continue;
+    const auto k = static_cast<std::size_t>(it->second);
+    const auto word = upper(l.tokens[1]);
+    if (word == "OPEN" || word == "CLOSED") {
+      net.initially_closed[k] = word == "CLOSED";
+    } else if (net.link_type[k] == LinkType::pump) {
+      net.initial_setting[k] = r.number(l, 1, "status or speed");
+      net.initially_closed[k] = net.initial_setting[k] == 0.0;
     } else {
-      const std::string unit = l.tokens.size() > 2 ? upper(l.tokens[2]) : "HOURS";
-      const double scale = unit.rfind("SEC", 0) == 0 ? 1.0 : unit.rfind("MIN", 0) == 0 ? 60.0 : unit.rfind("DAY", 0) == 0 ? 86400.0 : 3600.0;
-      net.duration_s = r.number(l, 1, "DURATION") * scale;
+      throw InputError(r.at(l, l.tokens[0]) + ": a pipe's status is OPEN or CLOSED");
     }
   }
+  read_controls(r, sections["CONTROLS"], net, node_index, link_index);
+  read_energy(r, sections["ENERGY"], net, link_index);
   if (net.junction_count == 0 || net.link_id.empty()) throw InputError(path + ": no junctions or no links");
   if (net.node_id.size() == static_cast<std::size_t>(net.junction_count))
     throw InputError(path + ": no reservoir or tank: heads are undetermined");
@@ -243,44 +513,63 @@ const char* node_type_name(NodeType t) {
 
 }  // namespace
 
-void write_report_csv(const std::string& dir, const WaterNetwork& net, const HydraulicState& state) {
-  std::filesystem::create_directories(dir);
-  const Units& u = net.units;
+const char* link_type_name(LinkType t) {
+  switch (t) {
+    case LinkType::pipe: return "PIPE";
+    case LinkType::cv_pipe: return "CVPIPE";
+    case LinkType::pump: return "PUMP";
+    case LinkType::prv: return "PRV";
+    case LinkType::psv: return "PSV";
+    case LinkType::pbv: return "PBV";
+    case LinkType::fcv: return "FCV";
+    case LinkType::tcv: return "TCV";
+    case LinkType::gpv: return "GPV";
+  }
+  return "?";
+}
+
+ReportCsv::ReportCsv(const WaterNetwork& net)
+    : net_(net), nodes_("time_s,node_id,node_type,head,pressure,demand\n"),
+      links_("time_s,link_id,link_type,flow,velocity,headloss,status,setting\n") {}
+
+void ReportCsv::add(long time_s, const HydraulicState& state) {
+  const Units& u = net_.units;
   char row[512];
-  // net inflow of each fixed-head node (negative = it supplies the network)
-  std::vector<double> inflow(net.node_count(), 0.0);
-  for (std::size_t k = 0; k < net.link_count(); ++k) {
-    inflow[net.from_node[k]] -= state.flow_cfs[k];
-    inflow[net.to_node[k]] += state.flow_cfs[k];
-  }
-  std::string nodes = "time_s,node_id,node_type,head,pressure,demand\n";
-  for (std::size_t v = 0; v < net.node_count(); ++v) {
-    const bool junction = net.node_type[v] == NodeType::junction;
+  for (std::size_t v = 0; v < net_.node_count(); ++v) {
     const double head = state.head_ft[v] * u.length_per_ft;
-    const double pressure = net.node_type[v] == NodeType::reservoir ? 0.0 : (state.head_ft[v] - net.elevation_ft[v]) * u.pressure_per_ft;
-    const double demand = (junction ? net.base_demand_cfs[v] * net.demand_multiplier : inflow[v]) * u.flow_per_cfs;
-    std::snprintf(row, sizeof row, "0,%s,%s,%.10g,%.10g,%.10g\n", net.node_id[v].c_str(), node_type_name(net.node_type[v]),
-                  head, pressure, demand);
-    nodes += row;
+    const double pressure = net_.node_type[v] == NodeType::reservoir ? 0.0 : (state.head_ft[v] - net_.elevation_ft[v]) * u.pressure_per_ft;
+    std::snprintf(row, sizeof row, "%ld,%s,%s,%.10g,%.10g,%.10g\n", time_s, net_.node_id[v].c_str(), node_type_name(net_.node_type[v]),
+                  head, pressure, state.demand_cfs[v] * u.flow_per_cfs);
+    nodes_ += row;
   }
-  std::string links = "time_s,link_id,link_type,flow,velocity,headloss,status,setting\n";
   constexpr double pi = 3.141592653589793;
-  for (std::size_t k = 0; k < net.link_count(); ++k) {
-    const bool closed = net.initially_closed[k] != 0;
+  for (std::size_t k = 0; k < net_.link_count(); ++k) {
+    const bool closed = is_closed(state.status[k]);
+    const bool pump = net_.link_type[k] == LinkType::pump;
     const double q = closed ? 0.0 : state.flow_cfs[k];
-    const double area = pi * net.diameter_ft[k] * net.diameter_ft[k] / 4.0;
-    const double headloss = closed ? 0.0 : std::abs(state.head_ft[net.from_node[k]] - state.head_ft[net.to_node[k]]) * u.length_per_ft;
-    const double setting = net.headloss == HeadlossFormula::darcy_weisbach ? net.roughness[k] * (u.si ? 304.8 : 1000.0) : net.roughness[k];
-    std::snprintf(row, sizeof row, "0,%s,PIPE,%.10g,%.10g,%.10g,%d,%.10g\n", net.link_id[k].c_str(), q * u.flow_per_cfs,
-                  std::abs(q) / area * u.velocity_per_fps, headloss, closed ? 0 : 1, setting);
-    links += row;
+    const double area = pi * net_.diameter_ft[k] * net_.diameter_ft[k] / 4.0;
+    const double dh = state.head_ft[static_cast<std::size_t>(net_.from_node[k])] - state.head_ft[static_cast<std::size_t>(net_.to_node[k])];
+    const double headloss = closed ? 0.0 : (pump ? dh : std::abs(dh)) * u.length_per_ft;
+    const double velocity = pump || area <= 0 ? 0.0 : std::abs(q) / area * u.velocity_per_fps;
+    const int status = closed ? 0 : state.status[k] == LinkStatus::active ? 2 : 1;
+    std::snprintf(row, sizeof row, "%ld,%s,%s,%.10g,%.10g,%.10g,%d,%.10g\n", time_s, net_.link_id[k].c_str(), link_type_name(net_.link_type[k]),
+                  q * u.flow_per_cfs, velocity, headloss, status, state.setting[k]);
+    links_ += row;
   }
-  std::snprintf(row, sizeof row, "step,time_s,next_dt_s,iterations,relative_error\n1,0,0,%d,%.6g\n", state.iterations,
-                state.relative_error);
-  const std::filesystem::path base = std::filesystem::path(dir) / net.name;
-  write_file_atomically(base.string() + "_nodes.csv", nodes);
-  write_file_atomically(base.string() + "_links.csv", links);
-  write_file_atomically(base.string() + "_steps.csv", row);
+}
+
+void ReportCsv::write(const std::string& dir, const std::vector<HydraulicStep>& steps) const {
+  std::filesystem::create_directories(dir);
+  std::string text = "step,time_s,next_dt_s,iterations,relative_error\n";
+  char row[160];
+  for (const auto& s : steps) {
+    std::snprintf(row, sizeof row, "%d,%ld,%ld,%d,%.6g\n", s.step, s.time_s, s.next_dt_s, s.iterations, s.relative_error);
+    text += row;
+  }
+  const std::filesystem::path base = std::filesystem::path(dir) / net_.name;
+  write_file_atomically(base.string() + "_nodes.csv", nodes_);
+  write_file_atomically(base.string() + "_links.csv", links_);
+  write_file_atomically(base.string() + "_steps.csv", text);
 }
 
 }  // namespace sofiatwin::water

@@ -2,19 +2,32 @@
 // case-insensitive; ';' starts a comment. Errors name the file, the line and the item.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "sim/water/network.hpp"
 
 namespace sofiatwin::water {
 
-/// Reads a network. Pumps, valves, check-valve pipes, emitters, controls and pressure-driven
-/// demand are recognised but not solved yet: they raise an InputError saying so.
+/// Reads a network. Valves, rule-based controls, emitters, leakage, constant-power pumps, controls
+/// on junction pressure and pressure-driven demand are recognised but not solved yet: they raise
+/// an InputError saying so.
 WaterNetwork read_inp(const std::string& path);
 
 struct HydraulicState;
+struct HydraulicStep;
 
-/// Writes DIR/<name>_nodes.csv, _links.csv and _steps.csv in the file's units with the columns
-/// of EPANET's reference dumps (time 0 only for now), each through a temporary file.
-void write_report_csv(const std::string& dir, const WaterNetwork& net, const HydraulicState& state);
+/// EPANET-style reports in the file's units with the columns of the reference dumps: node and
+/// link rows collected at each reporting time, written with the step log as DIR/<name>_nodes.csv,
+/// _links.csv and _steps.csv, each through a temporary file.
+class ReportCsv {
+ public:
+  explicit ReportCsv(const WaterNetwork& net);
+  void add(long time_s, const HydraulicState& state);
+  void write(const std::string& dir, const std::vector<HydraulicStep>& steps) const;
+
+ private:
+  const WaterNetwork& net_;
+  std::string nodes_, links_;
+};
 
 }  // namespace sofiatwin::water

@@ -1,6 +1,6 @@
 // Water distribution network, EPANET-compatible. Internally in EPANET's own units (ft, cfs, ft of
-// head) so that results match EPANET to its printed precision; converted to the file's units at the
-// boundary (sim/water/inp_io.cpp).
+// head, ft^3, seconds) so that results match EPANET to its printed precision; converted to the
+// file's units at the boundary (sim/water/inp_io.cpp).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -21,6 +21,75 @@ struct Units {
   double diameter_per_ft = 12.0;  // mm or in per ft
   double pressure_per_ft = 0.4333;  // m or psi per ft of head (x specific gravity)
   double velocity_per_fps = 1.0;
+  double volume_per_ft3 = 1.0;    // m^3 or ft^3 per ft^3
+  double power_per_hp = 1.0;      // kW or hp per hp
+};
+
+/// [TIMES], in seconds.
+struct Times {
+  long duration_s = 0;
+  long hydraulic_step_s = 3600;
+  long pattern_step_s = 3600;
+  long pattern_start_s = 0;
+  long report_step_s = 3600;
+  long report_start_s = 0;
+  long start_clock_s = 0;  // START CLOCKTIME, seconds after midnight
+};
+
+struct Pattern {
+  std::string id;
+  std::vector<double> multipliers;  // never empty
+  /// Multiplier in force at `time_s` (pattern periods start at PATTERN START).
+  [[nodiscard]] double at(long time_s, const Times& t) const {
+    const long period = (time_s + t.pattern_start_s) / t.pattern_step_s;
+    return multipliers[static_cast<std::size_t>(period % static_cast<long>(multipliers.size()))];
+  }
+};
+
+/// A data curve in the file's units (x ascending).
+struct Curve {
+  std::string id;
+  std::vector<double> x, y;
+};
+
+enum class PumpCurve : std::uint8_t { power, custom, constant_power };
+
+/// A pump link. Head gain at relative speed w and flow q >= 0 (ft, cfs):
+///   power function: w^2 a - b w^(2-c) q^c;   custom: the curve's segment through q / w, scaled;
+///   constant power: 8.814 P / q (P in hp).
+struct Pump {
+  std::int32_t link = -1;
+  PumpCurve kind = PumpCurve::power;
+  double a_ft = 0, b = 0, c = 1;   // power function
+  std::int32_t curve = -1;         // custom: head curve index (file units)
+  double power_hp = 0;             // constant power
+  double shutoff_head_ft = 0;      // largest head the pump can deliver at speed 1
+  double design_flow_cfs = 0;      // initial flow
+  std::int32_t speed_pattern = -1;
+  std::int32_t efficiency_curve = -1;  // file units: % vs flow
+  double price = 0;                // per kWh; 0 = the global price
+  std::int32_t price_pattern = -1;
+};
+
+struct Tank {
+  std::int32_t node = -1;
+  double min_head_ft = 0, max_head_ft = 0, initial_head_ft = 0;
+  double area_ft2 = 0, min_volume_ft3 = 0, max_volume_ft3 = 0, initial_volume_ft3 = 0;
+  std::int32_t volume_curve = -1;  // volume (file units) vs depth (file units)
+  bool can_overflow = false;
+};
+
+/// A simple control ([CONTROLS]): sets a link's status or setting at a time, a time of day, or
+/// when a node's head crosses a grade.
+struct Control {
+  enum class Kind : std::uint8_t { low_level, high_level, timer, time_of_day };
+  Kind kind = Kind::timer;
+  std::int32_t link = -1;
+  std::int32_t node = -1;  // level controls
+  double grade_ft = 0;     // level controls: head at which the control fires
+  long time_s = 0;         // timer: seconds since start; time of day: seconds after midnight
+  bool open = true;        // the status it sets
+  double setting = 0;      // pump speed or valve setting; NaN when the control sets only a status
 };
 
 struct WaterNetwork {
@@ -29,18 +98,28 @@ struct WaterNetwork {
   HeadlossFormula headloss = HeadlossFormula::hazen_williams;
   double accuracy = 0.001;
   int max_trials = 200;
+  int extra_trials = -1;    // UNBALANCED: -1 = STOP, else CONTINUE n (n more trials, then go on)
+  int check_frequency = 2;  // status checks every this many trials...
+  int max_check = 10;       // ...up to this trial
   double demand_multiplier = 1.0;
   double viscosity_ft2_s = 1.1e-5;
   double specific_gravity = 1.0;
-  double duration_s = 0.0;  // [TIMES] DURATION (extended period simulation is not solved yet)
+  Times times;
+  double global_efficiency_pct = 75.0, global_price = 0.0;
+  std::int32_t global_price_pattern = -1;
 
   // nodes: junctions first (file order), then reservoirs, then tanks
   std::vector<std::string> node_id;
   std::vector<NodeType> node_type;
   std::vector<double> elevation_ft;
-  std::vector<double> base_demand_cfs;  // junctions: sum of demand categories at time 0
-  std::vector<double> fixed_head_ft;    // reservoirs: head; tanks: elevation + initial level
+  std::vector<double> base_demand_cfs;  // junctions: sum of demand categories x their pattern at time 0
+  std::vector<double> fixed_head_ft;    // reservoirs: base head; tanks: initial head
+  std::vector<std::int32_t> head_pattern;  // reservoirs: head pattern or -1
   std::int32_t junction_count = 0;
+  // demand categories of each junction: [demand_begin[j], demand_begin[j + 1])
+  std::vector<std::int32_t> demand_begin;
+  std::vector<double> demand_cfs;
+  std::vector<std::int32_t> demand_pattern;  // -1: constant
 
   // links in file order (pipes, then pumps, then valves)
   std::vector<std::string> link_id;
@@ -48,6 +127,15 @@ struct WaterNetwork {
   std::vector<std::int32_t> from_node, to_node;
   std::vector<double> length_ft, diameter_ft, roughness, minor_loss_k;
   std::vector<char> initially_closed;
+  std::vector<double> initial_setting;  // pumps: relative speed; pipes: roughness as given
+
+  std::vector<Pattern> patterns;
+  std::vector<Curve> curves;
+  std::vector<Pump> pumps;
+  std::vector<std::int32_t> pump_of_link;  // index into pumps, -1 for other links
+  std::vector<Tank> tanks;
+  std::vector<std::int32_t> tank_of_node;  // index into tanks, -1 for other nodes
+  std::vector<Control> controls;
 
   [[nodiscard]] std::size_t node_count() const { return node_id.size(); }
   [[nodiscard]] std::size_t link_count() const { return link_id.size(); }

@@ -67,7 +67,14 @@ TEST(Cli, HydraulicsWritesEpanetStyleReports) {
   EXPECT_EQ(header, "time_s,node_id,node_type,head,pressure,demand");
   EXPECT_TRUE(std::filesystem::exists(dir / "Hanoi_links.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir / "Hanoi_steps.csv"));
-  const auto unsupported = run("hydraulics " + sofiatwin::test::shared_data("water/networks/Net1.inp") + " --report-dir " + dir.string());
+  const auto eps = run("hydraulics " + sofiatwin::test::shared_data("water/networks/Net1.inp") + " --report-dir " + dir.string());
+  ASSERT_EQ(eps.exit_code, 0) << eps.output;
+  EXPECT_NE(eps.output.find("Net1: 11 nodes, 13 links, 27 hydraulic steps to 86400 s"), std::string::npos) << eps.output;
+  std::ifstream steps(dir / "Net1_steps.csv");
+  std::size_t rows = 0;
+  for (std::string line; std::getline(steps, line);) ++rows;
+  EXPECT_EQ(rows, 28u);  // header + EPANET's 27 hydraulic steps
+  const auto unsupported = run("hydraulics " + sofiatwin::test::shared_data("water/networks/BWSN_Network_1.inp") + " --report-dir " + dir.string());
   EXPECT_EQ(unsupported.exit_code, 1);
   EXPECT_NE(unsupported.output.find("not supported yet"), std::string::npos) << unsupported.output;
 }
