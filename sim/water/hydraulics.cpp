@@ -4,6 +4,7 @@
 #include <Eigen/SparseCore>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace sofiatwin::water {
 namespace {
@@ -150,6 +151,11 @@ HydraulicState initial_state(const WaterNetwork& net) {
   for (std::size_t k = 0; k < links; ++k) {
     s.status[k] = net.initially_closed[k] ? LinkStatus::closed : LinkStatus::open;
     if (net.link_type[k] == LinkType::pump && net.initially_closed[k]) s.setting[k] = 0.0;
+    if (is_valve(net.link_type[k])) {
+      // valves start active unless [STATUS] fixed them open or closed (then they have no setting)
+      if (net.initially_fixed[k]) s.setting[k] = std::numeric_limits<double>::quiet_NaN();
+      else if (!net.initially_closed[k]) s.status[k] = LinkStatus::active;
+    }
     if (is_closed(s.status[k])) s.flow_cfs[k] = zero_flow_cfs;
     else if (net.link_type[k] == LinkType::pump) s.flow_cfs[k] = s.setting[k] * net.pumps[static_cast<std::size_t>(net.pump_of_link[k])].design_flow_cfs;
     else s.flow_cfs[k] = pi * net.diameter_ft[k] * net.diameter_ft[k] / 4.0;
@@ -188,8 +194,72 @@ struct HydraulicSolver::Linear {
 
 HydraulicSolver::~HydraulicSolver() = default;
 
+namespace {
+
+/// EPANET's valvecoeff: an open valve loses only its minor loss (or nothing), a closed one blocks.
+void valve_coefficients(double km, double q, bool closed, double& p, double& y) {
+  if (closed) {
+    p = 1.0 / closed_gradient;
+    y = q;
+  } else if (km > 0.0) {
+    p = 1.0 / std::max(2.0 * km * std::abs(q), min_gradient);
+    y = q / 2.0;
+  } else {
+    p = 1.0 / min_gradient;
+    y = q;
+  }
+}
+
+[[nodiscard]] bool controls_a_node(const WaterNetwork& net, std::size_t k, const HydraulicState& s) {
+  const auto t = net.link_type[k];
+  return (t == LinkType::prv || t == LinkType::psv || t == LinkType::fcv) && !std::isnan(s.setting[k]);
+}
+
+}  // namespace
+
+void HydraulicSolver::control_valve_coefficients(const HydraulicState& s, std::size_t k, Eigen::VectorXd& F) {
+  auto& matrix_ = linear_->matrix;
+  const auto n1 = net_.from_node[k], n2 = net_.to_node[k];
+  const auto u1 = static_cast<std::size_t>(n1), u2 = static_cast<std::size_t>(n2);
+  const double q = s.flow_cfs[k];
+  const auto type = net_.link_type[k];
+  if (s.status[k] == LinkStatus::active && type != LinkType::fcv) {
+    if (type == LinkType::prv) {  // hold the downstream head at the setting, pass the downstream deficit
+      p_[k] = 0.0;
+      y_[k] = q + excess_[u2];
+      F[n2] += (net_.elevation_ft[u2] + s.setting[k]) * closed_gradient;
+      matrix_.coeffRef(n2, n2) += closed_gradient;
+      if (excess_[u2] < 0.0) F[n1] += excess_[u2];
+    } else {  // PSV: hold the upstream head, pass the upstream surplus
+      p_[k] = 0.0;
+      y_[k] = q - excess_[u1];
+      F[n1] += (net_.elevation_ft[u1] + s.setting[k]) * closed_gradient;
+      matrix_.coeffRef(n1, n1) += closed_gradient;
+      if (excess_[u1] > 0.0) F[n2] += excess_[u1];
+    }
+    return;
+  }
+  if (type == LinkType::fcv && s.status[k] == LinkStatus::active) {  // the flow setting as a demand upstream, a supply downstream
+    const double setting = s.setting[k];
+    excess_[u1] -= setting;
+    excess_[u2] += setting;
+    y_[k] = q - setting;
+    F[n1] -= setting;
+    F[n2] += setting;
+    p_[k] = 1.0 / closed_gradient;
+  } else {
+    const double d = net_.diameter_ft[k];
+    valve_coefficients(0.02517 * net_.minor_loss_k[k] / (d * d * d * d), q, is_closed(s.status[k]), p_[k], y_[k]);
+    F[n1] += y_[k] - q;
+    F[n2] -= y_[k] - q;
+  }
+  matrix_.coeffRef(std::max(n1, n2), std::min(n1, n2)) -= p_[k];
+  matrix_.coeffRef(n1, n1) += p_[k];
+  matrix_.coeffRef(n2, n2) += p_[k];
+}
+
 HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
-    : net_(net), linear_(std::make_unique<Linear>()), p_(net.link_count()), y_(net.link_count()) {
+    : net_(net), linear_(std::make_unique<Linear>()), p_(net.link_count()), y_(net.link_count()), excess_(net.node_count()) {
   // The sparsity pattern is fixed: analyse it once.
   const auto junctions = net.junction_count;
   std::vector<Eigen::Triplet<double>> pattern;
@@ -205,13 +275,52 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
 
 void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, double& p, double& y) const {
   const double q = s.flow_cfs[k];
-  if (is_closed(s.status[k]) || (net_.link_type[k] == LinkType::pump && s.setting[k] == 0.0)) {
+  const auto type = net_.link_type[k];
+  const double d = net_.diameter_ft[k];
+  const double km = 0.02517 * net_.minor_loss_k[k] / (d * d * d * d);
+  if (is_valve(type)) {
+    const double setting = s.setting[k];
+    switch (type) {
+      case LinkType::tcv:  // the setting is the valve's loss coefficient
+        valve_coefficients(std::isnan(setting) ? km : 0.02517 * setting / (d * d * d * d), q, is_closed(s.status[k]), p, y);
+        return;
+      case LinkType::pbv:  // holds its head loss at the setting unless its minor loss is larger
+        if (std::isnan(setting) || setting == 0.0 || km * q * q > setting || is_closed(s.status[k])) {
+          valve_coefficients(km, q, is_closed(s.status[k]), p, y);
+        } else {
+          p = closed_gradient;
+          y = setting * closed_gradient;
+        }
+        return;
+      case LinkType::gpv: {
+        if (s.status[k] == LinkStatus::closed) {
+          valve_coefficients(km, q, true, p, y);
+          return;
+        }
+        const auto& c = net_.curves[static_cast<std::size_t>(std::lround(setting))];
+        const double aq = std::max(std::abs(q), 1e-6), qc = aq * net_.units.flow_per_cfs;
+        std::size_t k2 = 0;
+        while (k2 < c.x.size() && c.x[k2] < qc) ++k2;
+        if (k2 == 0) k2 = 1;
+        else if (k2 == c.x.size()) --k2;
+        const double r = (c.y[k2] - c.y[k2 - 1]) / (c.x[k2] - c.x[k2 - 1]) * net_.units.flow_per_cfs / net_.units.length_per_ft;
+        const double h0 = c.y[k2 - 1] / net_.units.length_per_ft - r * c.x[k2 - 1] / net_.units.flow_per_cfs;
+        p = 1.0 / std::max(r, min_gradient);
+        y = p * (h0 + r * aq) * (q >= 0 ? 1.0 : -1.0);
+        return;
+      }
+      default:  // PRV, PSV, FCV: fixed open or closed here; with a setting see solve()
+        valve_coefficients(km, q, is_closed(s.status[k]), p, y);
+        return;
+    }
+  }
+  if (is_closed(s.status[k]) || (type == LinkType::pump && s.setting[k] == 0.0)) {
     p = 1.0 / closed_gradient;  // a closed link: h = 1e8 q
     y = q;
     return;
   }
   double h = 0, g = 0;
-  if (net_.link_type[k] == LinkType::pump) {
+  if (type == LinkType::pump) {
     const auto& pump = net_.pumps[static_cast<std::size_t>(net_.pump_of_link[k])];
     const double speed = s.setting[k], aq = std::abs(q);
     if (pump.kind == PumpCurve::power) {
@@ -227,10 +336,65 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
       h = -speed * speed * h0 + g * q;
     }
   } else {
+    // EPANET: a pipe whose resistance x flow is below RQtol (1e-7) gets p = 1 / RQtol, y = q / n
+    const double aq = std::abs(q), d4 = d * d * d * d;
+    double r = 0, n = 2.0;
+    if (net_.headloss == HeadlossFormula::hazen_williams) {
+      r = 4.727 * net_.length_ft[k] / (std::pow(net_.roughness[k], 1.852) * std::pow(d, 4.871)), n = 1.852;
+    } else if (net_.headloss == HeadlossFormula::darcy_weisbach) {
+      r = friction_factor(q, d, net_.roughness[k], net_.viscosity_ft2_s) * net_.length_ft[k] / (2.0 * gravity_ft_s2 * d * (pi * d4 / 16.0));
+    } else {
+      r = 4.66 * net_.roughness[k] * net_.roughness[k] * net_.length_ft[k] / std::pow(d, 5.33);
+    }
+    if ((r + km) * aq < min_gradient) {
+      p = 1.0 / min_gradient;
+      y = q / n;
+      return;
+    }
     link_headloss(net_, k, q, h, g);
   }
   p = 1.0 / g;
   y = h / g;
+}
+
+bool HydraulicSolver::check_valves(HydraulicState& s) const {
+  bool change = false;
+  for (std::size_t k = 0; k < net_.link_count(); ++k) {
+    const auto type = net_.link_type[k];
+    if ((type != LinkType::prv && type != LinkType::psv) || std::isnan(s.setting[k])) continue;
+    const auto n1 = static_cast<std::size_t>(net_.from_node[k]), n2 = static_cast<std::size_t>(net_.to_node[k]);
+    const double h1 = s.head_ft[n1], h2 = s.head_ft[n2], q = s.flow_cfs[k];
+    const double d = net_.diameter_ft[k], km = 0.02517 * net_.minor_loss_k[k] / (d * d * d * d), hml = km * q * q;
+    const auto before = s.status[k];
+    auto& st = s.status[k];
+    if (type == LinkType::prv) {
+      const double hset = net_.elevation_ft[n2] + s.setting[k];
+      switch (before) {
+        case LinkStatus::active: st = q < -flow_tolerance_cfs ? LinkStatus::closed : h1 - hml < hset - head_tolerance_ft ? LinkStatus::open : LinkStatus::active; break;
+        case LinkStatus::open: st = q < -flow_tolerance_cfs ? LinkStatus::closed : h2 >= hset + head_tolerance_ft ? LinkStatus::active : LinkStatus::open; break;
+        case LinkStatus::closed:
+          if (h1 >= hset + head_tolerance_ft && h2 < hset - head_tolerance_ft) st = LinkStatus::active;
+          else if (h1 < hset - head_tolerance_ft && h1 > h2 + head_tolerance_ft) st = LinkStatus::open;
+          break;
+        case LinkStatus::xpressure: if (q < -flow_tolerance_cfs) st = LinkStatus::closed; break;
+        default: break;
+      }
+    } else {
+      const double hset = net_.elevation_ft[n1] + s.setting[k];
+      switch (before) {
+        case LinkStatus::active: st = q < -flow_tolerance_cfs ? LinkStatus::closed : h2 + hml > hset + head_tolerance_ft ? LinkStatus::open : LinkStatus::active; break;
+        case LinkStatus::open: st = q < -flow_tolerance_cfs ? LinkStatus::closed : h1 < hset - head_tolerance_ft ? LinkStatus::active : LinkStatus::open; break;
+        case LinkStatus::closed:
+          if (h2 > hset + head_tolerance_ft && h1 > h2 + head_tolerance_ft) st = LinkStatus::open;
+          else if (h1 >= hset + head_tolerance_ft && h1 > h2 + head_tolerance_ft) st = LinkStatus::active;
+          break;
+        case LinkStatus::xpressure: if (q < -flow_tolerance_cfs) st = LinkStatus::closed; break;
+        default: break;
+      }
+    }
+    change = change || st != before;
+  }
+  return change;
 }
 
 bool HydraulicSolver::check_statuses(HydraulicState& s) const {
@@ -241,6 +405,12 @@ bool HydraulicSolver::check_statuses(HydraulicState& s) const {
     const auto before = s.status[k];
     if (before == LinkStatus::xhead || before == LinkStatus::temp_closed) s.status[k] = LinkStatus::open;
     if (net_.link_type[k] == LinkType::cv_pipe) s.status[k] = check_valve_status(s.status[k], dh, s.flow_cfs[k]);
+    if (net_.link_type[k] == LinkType::fcv && !std::isnan(s.setting[k])) {
+      // EPANET's fcvstatus: an FCV that cannot pass its flow opens fully (xfcv) until it can
+      if (dh < -head_tolerance_ft || s.flow_cfs[k] < -flow_tolerance_cfs) s.status[k] = LinkStatus::xfcv;
+      else if (before == LinkStatus::xfcv && s.flow_cfs[k] >= s.setting[k]) s.status[k] = LinkStatus::active;
+      else s.status[k] = before;
+    }
     if (net_.link_type[k] == LinkType::pump && s.status[k] >= LinkStatus::open && s.setting[k] > 0.0) {
       const auto& pump = net_.pumps[static_cast<std::size_t>(net_.pump_of_link[k])];
       if (-dh > s.setting[k] * s.setting[k] * pump.shutoff_head_ft + head_tolerance_ft) s.status[k] = LinkStatus::xhead;
@@ -283,25 +453,35 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
   for (int iteration = 1; iteration <= max_trials; ++iteration) {
     matrix_.coeffs().setZero();
     F.setZero();
-    for (std::int32_t j = 0; j < junctions; ++j) F[j] = -s.demand_cfs[static_cast<std::size_t>(j)];
+    std::fill(excess_.begin(), excess_.end(), 0.0);
+    // links (EPANET's linkcoeffs); PRV/PSV/FCV with a setting come after the node balances
     for (std::size_t k = 0; k < links; ++k) {
+      if (controls_a_node(net_, k, s)) continue;
       coefficients(s, k, p_[k], y_[k]);
       const auto a = net_.from_node[k], b = net_.to_node[k];
-      const double through = s.flow_cfs[k] - y_[k];
+      excess_[static_cast<std::size_t>(a)] -= s.flow_cfs[k];
+      excess_[static_cast<std::size_t>(b)] += s.flow_cfs[k];
       if (a < junctions) {
         matrix_.coeffRef(a, a) += p_[k];
-        F[a] -= through;
-      } else if (b < junctions) {
+        F[a] += y_[k];
+      } else {
         F[b] += p_[k] * s.head_ft[static_cast<std::size_t>(a)];
       }
       if (b < junctions) {
         matrix_.coeffRef(b, b) += p_[k];
-        F[b] += through;
-      } else if (a < junctions) {
+        F[b] -= y_[k];
+      } else {
         F[a] += p_[k] * s.head_ft[static_cast<std::size_t>(b)];
       }
       if (a < junctions && b < junctions) matrix_.coeffRef(std::max(a, b), std::min(a, b)) -= p_[k];
     }
+    // node balances: flow excess (inflow - outflow - demand) onto the right-hand side
+    for (std::int32_t j = 0; j < junctions; ++j) {
+      excess_[static_cast<std::size_t>(j)] -= s.demand_cfs[static_cast<std::size_t>(j)];
+      F[j] += excess_[static_cast<std::size_t>(j)];
+    }
+    for (std::size_t k = 0; k < links; ++k)
+      if (controls_a_node(net_, k, s)) control_valve_coefficients(s, k, F);
     ldlt_.factorize(matrix_);
     Eigen::VectorXd H = ldlt_.solve(F);
     // Near-zero flows give gradients down to 1e-7 and entries up to 1e8: one step of iterative
@@ -311,9 +491,18 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     for (std::int32_t j = 0; j < junctions; ++j) s.head_ft[static_cast<std::size_t>(j)] = H[j];
     double change = 0.0, total = 0.0;
     for (std::size_t v = static_cast<std::size_t>(junctions); v < net_.node_count(); ++v) s.demand_cfs[v] = 0.0;
+    // damping (DAMPLIMIT) and, as EPANET, pressure valves re-checked every iteration
+    double relax = 1.0;
+    bool valve_change = false;
+    if (net_.damp_limit > 0.0) {
+      if (s.relative_error <= net_.damp_limit && iteration > 1) {
+        relax = 0.6;
+        valve_change = check_valves(s);
+      }
+    }
     for (std::size_t k = 0; k < links; ++k) {
       const auto a = static_cast<std::size_t>(net_.from_node[k]), b = static_cast<std::size_t>(net_.to_node[k]);
-      const double dq = y_[k] - p_[k] * (s.head_ft[a] - s.head_ft[b]);
+      const double dq = relax * (y_[k] - p_[k] * (s.head_ft[a] - s.head_ft[b]));
       s.flow_cfs[k] -= dq;
       change += std::abs(dq);
       total += std::abs(s.flow_cfs[k]);
@@ -322,12 +511,14 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     }
     s.iterations = iteration;
     s.relative_error = total > net_.accuracy ? change / total : change;
+    if (net_.damp_limit <= 0.0) valve_change = check_valves(s);
     if (s.relative_error <= target) {
       if (iteration > net_.max_trials) {  // converged within the extra trials: stop
         s.converged = true;
         break;
       }
-      if (!check_statuses(s)) {
+      const bool link_change = check_statuses(s);
+      if (!valve_change && !link_change) {
         s.converged = true;
         break;
       }

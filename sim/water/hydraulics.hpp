@@ -13,11 +13,13 @@
 
 #include "sim/water/network.hpp"
 
-namespace sofiatwin::water {
+namespace Eigen {
+template <typename Scalar, int Rows, int Cols, int Options, int MaxRows, int MaxCols>
+class Matrix;
+using VectorXd = Matrix<double, -1, 1, 0, -1, 1>;
+}  // namespace Eigen
 
-/// EPANET's status codes, in its order: everything up to `closed` is closed.
-enum class LinkStatus : std::uint8_t { xhead, temp_closed, closed, open, active };
-[[nodiscard]] inline bool is_closed(LinkStatus s) { return s <= LinkStatus::closed; }
+namespace sofiatwin::water {
 
 /// The hydraulic state of the network at one instant; it carries over from one time step to the
 /// next (flows warm-start the next solve, tank volumes integrate).
@@ -26,7 +28,8 @@ struct HydraulicState {
   std::vector<double> flow_cfs;    // every link, positive from the link's first node to its second
   std::vector<double> demand_cfs;  // junctions: demand in force; reservoirs and tanks: net inflow
   std::vector<LinkStatus> status;  // every link
-  std::vector<double> setting;     // pumps: relative speed; others: as read
+  std::vector<double> setting;     // pumps: relative speed; valves: setting (internal units), NaN
+                                   // when fixed open or closed; pipes: roughness as read
   std::vector<double> tank_volume_ft3;  // per tank
   int iterations = 0;
   double relative_error = 0.0;  // sum |dq| / sum |q| of the last iteration
@@ -59,6 +62,10 @@ class HydraulicSolver {
 
  private:
   void coefficients(const HydraulicState& state, std::size_t link, double& p, double& y) const;
+  /// PRV, PSV and FCV with a setting (EPANET's valvecoeffs), after the node balances.
+  void control_valve_coefficients(const HydraulicState& state, std::size_t link, Eigen::VectorXd& F);
+  /// EPANET's valvestatus: PRV/PSV active, open or closed by the heads; returns whether any changed.
+  bool check_valves(HydraulicState& state) const;
   /// EPANET's linkstatus: re-opens temporarily closed links, checks check valves, pumps and
   /// links to full or empty tanks; returns whether any status changed.
   bool check_statuses(HydraulicState& state) const;
@@ -67,6 +74,7 @@ class HydraulicSolver {
   const WaterNetwork& net_;
   std::unique_ptr<Linear> linear_;
   std::vector<double> p_, y_;
+  std::vector<double> excess_;  // per node: inflow - outflow - demand of the current iteration
 };
 
 /// Solves the snapshot at time 0 (demands of time 0, initial tank levels).

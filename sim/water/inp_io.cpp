@@ -118,6 +118,7 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
     else if (key == "TRIALS") net.max_trials = static_cast<int>(r.number(l, 1, "TRIALS"));
     else if (key == "CHECKFREQ") net.check_frequency = static_cast<int>(r.number(l, 1, "CHECKFREQ"));
     else if (key == "MAXCHECK") net.max_check = static_cast<int>(r.number(l, 1, "MAXCHECK"));
+    else if (key == "DAMPLIMIT") net.damp_limit = r.number(l, 1, "DAMPLIMIT");
     else if (key == "UNBALANCED") {
       if (second == "STOP") net.extra_trials = -1;
       else if (second == "CONTINUE") net.extra_trials = l.tokens.size() > 2 ? static_cast<int>(r.number(l, 2, "UNBALANCED CONTINUE")) : 0;
@@ -179,6 +180,18 @@ void read_times(const Reader& r, const std::vector<Line>& lines, Times& t) {
     throw InputError(r.path() + ": [TIMES]: time steps must be positive");
   // EPANET: the hydraulic step never exceeds the pattern or the report step
   t.hydraulic_step_s = std::min({t.hydraulic_step_s, t.pattern_step_s, t.report_step_s});
+}
+
+/// A valve setting from the file's units to the internal ones: pressures to ft of head, flows to
+/// cfs; TCV loss coefficients and PBV... as they are (PBV: a pressure, too).
+double valve_setting_internal(const WaterNetwork& net, LinkType type, double value) {
+  switch (type) {
+    case LinkType::prv:
+    case LinkType::psv:
+    case LinkType::pbv: return value / net.units.pressure_per_ft;
+    case LinkType::fcv: return value / net.units.flow_per_cfs;
+    default: return value;
+  }
 }
 
 /// Index of a named item (patterns, curves), case-insensitive.
@@ -319,12 +332,14 @@ void read_controls(const Reader& r, const std::vector<Line>& lines, WaterNetwork
     const auto word = upper(l.tokens[2]);
     c.setting = std::nan("");
     if (word == "OPEN" || word == "CLOSED") {
-      c.open = word == "OPEN";
-      if (type == LinkType::pump) c.setting = c.open ? 1.0 : 0.0;
+      c.status = word == "OPEN" ? LinkStatus::open : LinkStatus::closed;
+      if (type == LinkType::pump) c.setting = word == "OPEN" ? 1.0 : 0.0;
     } else {
       c.setting = r.number(l, 2, "setting");
       if (type == LinkType::pipe || type == LinkType::cv_pipe) throw InputError(r.at(l, l.tokens[1]) + ": a pipe takes OPEN or CLOSED, not a setting");
-      c.open = !(type == LinkType::pump && c.setting == 0.0);
+      if (type == LinkType::gpv) throw InputError(r.at(l, l.tokens[1]) + ": a GPV takes OPEN or CLOSED in a control");
+      c.status = type == LinkType::pump ? (c.setting == 0.0 ? LinkStatus::closed : LinkStatus::open) : LinkStatus::active;
+      if (is_valve(type)) c.setting = valve_setting_internal(net, type, c.setting);
     }
     const auto how = upper(l.tokens[4]);
     if (upper(l.tokens[3]) == "AT" && how == "TIME") {
@@ -382,7 +397,7 @@ WaterNetwork read_inp(const std::string& path) {
   std::string default_pattern = "1";
   read_options(r, sections["OPTIONS"], net, default_pattern);
   read_times(r, sections["TIMES"], net.times);
-  for (const char* unsupported : {"VALVES", "RULES", "LEAKAGE"})
+  for (const char* unsupported : {"RULES", "LEAKAGE"})
     if (!sections[unsupported].empty())
       throw InputError(r.at(sections[unsupported].front(), sections[unsupported].front().tokens[0]) + ": [" + unsupported +
                        "] are not supported yet by the hydraulic solver");
@@ -462,7 +477,7 @@ WaterNetwork read_inp(const std::string& path) {
     net.to_node.push_back(node_of(l, 2));
     if (net.from_node.back() == net.to_node.back()) throw InputError(r.at(l, l.tokens[0]) + ": a link must join two different nodes");
     net.length_ft.push_back(0.0), net.diameter_ft.push_back(0.0), net.roughness.push_back(0.0), net.minor_loss_k.push_back(0.0);
-    net.initially_closed.push_back(0), net.initial_setting.push_back(1.0), net.pump_of_link.push_back(-1);
+    net.initially_closed.push_back(0), net.initially_fixed.push_back(0), net.initial_setting.push_back(1.0), net.pump_of_link.push_back(-1);
     return static_cast<std::int32_t>(net.link_id.size()) - 1;
   };
   for (const auto& l : sections["PIPES"]) {
@@ -482,6 +497,28 @@ WaterNetwork read_inp(const std::string& path) {
     net.initially_closed[k] = status == "CLOSED";
   }
   for (const auto& l : sections["PUMPS"]) read_pump(r, l, net, add_link(l, LinkType::pump));
+  for (const auto& l : sections["VALVES"]) {
+    static const std::map<std::string, LinkType> types = {{"PRV", LinkType::prv}, {"PSV", LinkType::psv}, {"PBV", LinkType::pbv},
+                                                           {"FCV", LinkType::fcv}, {"TCV", LinkType::tcv}, {"GPV", LinkType::gpv}};
+    if (l.tokens.size() < 6) throw InputError(r.at(l, l.tokens[0]) + ": a valve needs id, 2 nodes, diameter, type, setting");
+    const auto type = types.find(upper(l.tokens[4]));
+    if (type == types.end()) throw InputError(r.at(l, l.tokens[0]) + ": valve type '" + l.tokens[4] + "' is not PRV, PSV, PBV, FCV, TCV or GPV");
+    const auto k = static_cast<std::size_t>(add_link(l, type->second));
+    const double diameter = r.number(l, 3, "diameter");
+    if (diameter <= 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'diameter' must be positive");
+    net.diameter_ft[k] = diameter / u.diameter_per_ft;
+    net.minor_loss_k[k] = l.tokens.size() > 6 ? r.number(l, 6, "minor loss") : 0.0;
+    const bool fixed_grade_end = net.from_node[k] >= net.junction_count || net.to_node[k] >= net.junction_count;
+    if (fixed_grade_end && (type->second == LinkType::prv || type->second == LinkType::psv || type->second == LinkType::fcv))
+      throw InputError(r.at(l, l.tokens[0]) + ": a PRV, PSV or FCV cannot join a reservoir or tank directly (as in EPANET)");
+    if (type->second == LinkType::gpv) {
+      const auto curve = find_id(net.curves, l.tokens[5]);
+      if (curve < 0) throw InputError(r.at(l, l.tokens[0]) + ": headloss curve '" + l.tokens[5] + "' is not defined");
+      net.initial_setting[k] = curve;
+    } else {
+      net.initial_setting[k] = valve_setting_internal(net, type->second, r.number(l, 5, "setting"));
+    }
+  }
   for (const auto& l : sections["STATUS"]) {
     const auto it = link_index.find(upper(l.tokens[0]));
     if (it == link_index.end()) throw InputError(r.at(l, l.tokens[0]) + ": [STATUS] names a link that is not defined");
@@ -490,6 +527,9 @@ WaterNetwork read_inp(const std::string& path) {
     const auto word = upper(l.tokens[1]);
     if (word == "OPEN" || word == "CLOSED") {
       net.initially_closed[k] = word == "CLOSED";
+      if (is_valve(net.link_type[k])) net.initially_fixed[k] = 1;  // a valve fixed open or closed: no setting
+    } else if (is_valve(net.link_type[k]) && net.link_type[k] != LinkType::gpv) {
+      net.initial_setting[k] = valve_setting_internal(net, net.link_type[k], r.number(l, 1, "status or setting"));
     } else if (net.link_type[k] == LinkType::pump) {
       net.initial_setting[k] = r.number(l, 1, "status or speed");
       net.initially_closed[k] = net.initial_setting[k] == 0.0;
@@ -528,6 +568,18 @@ const char* link_type_name(LinkType t) {
   return "?";
 }
 
+/// A link's setting in the file's units as EPANET reports it (0 for a valve without a setting).
+double reported_setting(const WaterNetwork& net, std::size_t k, double setting) {
+  if (std::isnan(setting)) return 0.0;
+  switch (net.link_type[k]) {
+    case LinkType::prv:
+    case LinkType::psv:
+    case LinkType::pbv: return setting * net.units.pressure_per_ft;
+    case LinkType::fcv: return setting * net.units.flow_per_cfs;
+    default: return setting;
+  }
+}
+
 ReportCsv::ReportCsv(const WaterNetwork& net)
     : net_(net), nodes_("time_s,node_id,node_type,head,pressure,demand\n"),
       links_("time_s,link_id,link_type,flow,velocity,headloss,status,setting\n") {}
@@ -553,7 +605,7 @@ void ReportCsv::add(long time_s, const HydraulicState& state) {
     const double velocity = pump || area <= 0 ? 0.0 : std::abs(q) / area * u.velocity_per_fps;
     const int status = closed ? 0 : state.status[k] == LinkStatus::active ? 2 : 1;
     std::snprintf(row, sizeof row, "%ld,%s,%s,%.10g,%.10g,%.10g,%d,%.10g\n", time_s, net_.link_id[k].c_str(), link_type_name(net_.link_type[k]),
-                  q * u.flow_per_cfs, velocity, headloss, status, state.setting[k]);
+                  q * u.flow_per_cfs, velocity, headloss, status, reported_setting(net_, k, state.setting[k]));
     links_ += row;
   }
 }

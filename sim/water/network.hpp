@@ -12,6 +12,14 @@ enum class NodeType : std::uint8_t { junction, reservoir, tank };
 enum class LinkType : std::uint8_t { pipe, cv_pipe, pump, prv, psv, pbv, fcv, tcv, gpv };
 enum class HeadlossFormula : std::uint8_t { hazen_williams, darcy_weisbach, chezy_manning };
 
+[[nodiscard]] inline bool is_valve(LinkType t) { return t >= LinkType::prv; }
+
+/// EPANET's link status codes, in its order: everything up to `closed` is closed. xfcv: a flow
+/// control valve that cannot hold its flow (open); xpressure: a pressure valve that cannot hold
+/// its pressure (open).
+enum class LinkStatus : std::uint8_t { xhead, temp_closed, closed, open, active, xflow, xfcv, xpressure };
+[[nodiscard]] inline bool is_closed(LinkStatus s) { return s <= LinkStatus::closed; }
+
 /// Factors from the file's units to EPANET's internal ones (value_internal = value_file / factor).
 struct Units {
   std::string flow_name = "GPM";
@@ -88,8 +96,8 @@ struct Control {
   std::int32_t node = -1;  // level controls
   double grade_ft = 0;     // level controls: head at which the control fires
   long time_s = 0;         // timer: seconds since start; time of day: seconds after midnight
-  bool open = true;        // the status it sets
-  double setting = 0;      // pump speed or valve setting; NaN when the control sets only a status
+  LinkStatus status = LinkStatus::open;  // the status it sets (active: a valve given a setting)
+  double setting = 0;      // pump speed or valve setting (internal units); NaN: none (a valve fixed open or closed)
 };
 
 struct WaterNetwork {
@@ -101,6 +109,7 @@ struct WaterNetwork {
   int extra_trials = -1;    // UNBALANCED: -1 = STOP, else CONTINUE n (n more trials, then go on)
   int check_frequency = 2;  // status checks every this many trials...
   int max_check = 10;       // ...up to this trial
+  double damp_limit = 0.0;  // DAMPLIMIT: below this relative error, flow changes are damped (0.6)
   double demand_multiplier = 1.0;
   double viscosity_ft2_s = 1.1e-5;
   double specific_gravity = 1.0;
@@ -127,7 +136,10 @@ struct WaterNetwork {
   std::vector<std::int32_t> from_node, to_node;
   std::vector<double> length_ft, diameter_ft, roughness, minor_loss_k;
   std::vector<char> initially_closed;
-  std::vector<double> initial_setting;  // pumps: relative speed; pipes: roughness as given
+  std::vector<char> initially_fixed;    // valves fixed OPEN or CLOSED by [STATUS] (no setting)
+  std::vector<double> initial_setting;  // pumps: relative speed; valves: setting (ft of head for
+                                        // PRV/PSV/PBV, cfs for FCV, K for TCV, curve for GPV);
+                                        // pipes: roughness as given
 
   std::vector<Pattern> patterns;
   std::vector<Curve> curves;

@@ -31,11 +31,14 @@ void apply_controls(const WaterNetwork& net, long time_s, HydraulicState& s) {
       fire = (time_s + net.times.start_clock_s) % seconds_per_day == c.time_s;
     }
     if (!fire) continue;
+    // as EPANET: compare open/closed and the setting; a valve's OPEN/CLOSED clears its setting
     const auto k = static_cast<std::size_t>(c.link);
-    const bool was_open = !is_closed(s.status[k]);
-    const double setting = std::isnan(c.setting) || net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe ? s.setting[k] : c.setting;
-    if (was_open != c.open || setting != s.setting[k]) {
-      s.status[k] = c.open ? LinkStatus::open : LinkStatus::closed;
+    const auto was = is_closed(s.status[k]) ? LinkStatus::closed : LinkStatus::open;
+    const bool pipe = net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe;
+    const double setting = pipe ? s.setting[k] : c.setting;
+    const bool same_setting = setting == s.setting[k] || (std::isnan(setting) && std::isnan(s.setting[k]));
+    if (was != c.status || !same_setting) {
+      s.status[k] = c.status;
       s.setting[k] = setting;
     }
   }
@@ -79,8 +82,9 @@ void control_time_step(const WaterNetwork& net, const HydraulicState& s, long ti
     }
     if (t <= 0 || t >= step) continue;
     const auto k = static_cast<std::size_t>(c.link);
-    const bool setting_changes = net.link_type[k] != LinkType::pipe && net.link_type[k] != LinkType::cv_pipe && !std::isnan(c.setting) && s.setting[k] != c.setting;
-    if (setting_changes || s.status[k] != (c.open ? LinkStatus::open : LinkStatus::closed)) step = t;
+    const bool pipe = net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe;
+    const bool setting_changes = !pipe && !(s.setting[k] == c.setting || (std::isnan(s.setting[k]) && std::isnan(c.setting)));
+    if (setting_changes || s.status[k] != c.status) step = t;
   }
 }
 
