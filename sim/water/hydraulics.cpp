@@ -1,5 +1,8 @@
 #include "hydraulics.hpp"
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
 #include <Eigen/SparseCholesky>
 #include <Eigen/SparseCore>
 #include <algorithm>
@@ -38,23 +41,37 @@ double friction_factor(double q_cfs, double d_ft, double roughness_ft, double vi
 
 }  // namespace
 
-void link_headloss(const WaterNetwork& net, std::size_t k, double q, double& h, double& g) {
-  const double d = net.diameter_ft[k], length = net.length_ft[k], aq = std::abs(q);
-  const double minor = 0.02517 * net.minor_loss_k[k] / (d * d * d * d);  // K v^2 / 2g with v = q / A
+namespace {
+
+/// A pipe's resistance coefficient: h = r q^1.852 (H-W), f r q^2 (D-W), r q^2 (C-M), in ft and cfs.
+double pipe_resistance(const WaterNetwork& net, std::size_t k) {
+  const double d = net.diameter_ft[k], length = net.length_ft[k];
+  switch (net.headloss) {
+    case HeadlossFormula::hazen_williams: return 4.727 * length / (std::pow(net.roughness[k], 1.852) * std::pow(d, 4.871));
+    case HeadlossFormula::darcy_weisbach: {
+      const double area = pi * d * d / 4.0;
+      return length / (2.0 * gravity_ft_s2 * d * area * area);  // h = f L / d v^2 / 2g
+    }
+    case HeadlossFormula::chezy_manning: return 4.66 * net.roughness[k] * net.roughness[k] * length / std::pow(d, 5.33);
+  }
+  return 0.0;
+}
+
+/// Head loss and gradient of pipe k with resistance r (see pipe_resistance) and minor-loss
+/// coefficient km at flow q.
+void pipe_headloss(const WaterNetwork& net, std::size_t k, double r, double km, double q, double& h, double& g) {
+  const double aq = std::abs(q);
   switch (net.headloss) {
     case HeadlossFormula::hazen_williams: {
-      // h = 4.727 L / (C^1.852 d^4.871) q^1.852   (ft, cfs)
-      const double r = 4.727 * length / (std::pow(net.roughness[k], 1.852) * std::pow(d, 4.871));
-      h = r * std::pow(aq, 0.852) * q;
-      g = 1.852 * r * std::pow(aq, 0.852);
+      const double rq = r * std::pow(aq, 0.852);
+      h = rq * q;
+      g = 1.852 * rq;
       break;
     }
     case HeadlossFormula::darcy_weisbach: {
-      // h = f L / d v^2 / 2g = f L / (2 g d A^2) q^2
-      const double area = pi * d * d / 4.0;
-      const double r = length / (2.0 * gravity_ft_s2 * d * area * area);
       // dh/dq = r (2 f |q| + f'(|q|) q^2): the friction factor's own slope is part of the gradient
       // (for laminar flow f ~ 1/|q| and h is linear in q).
+      const double d = net.diameter_ft[k];
       const double f = friction_factor(q, d, net.roughness[k], net.viscosity_ft2_s);
       const double dq = std::max(aq, 1e-12) * 1e-6;
       const double slope = (friction_factor(aq + dq, d, net.roughness[k], net.viscosity_ft2_s) -
@@ -64,16 +81,24 @@ void link_headloss(const WaterNetwork& net, std::size_t k, double q, double& h, 
       g = r * (2.0 * f * aq + slope * aq * aq);
       break;
     }
-    case HeadlossFormula::chezy_manning: {
-      // h = 4.66 n^2 L / d^5.33 q^2
-      const double r = 4.66 * net.roughness[k] * net.roughness[k] * length / std::pow(d, 5.33);
+    case HeadlossFormula::chezy_manning:
       h = r * aq * q;
       g = 2.0 * r * aq;
       break;
-    }
   }
-  h += minor * aq * q;
-  g = std::max(g + 2.0 * minor * aq, min_gradient);
+  h += km * aq * q;
+  g = std::max(g + 2.0 * km * aq, min_gradient);
+}
+
+double minor_loss_coefficient(const WaterNetwork& net, std::size_t k) {
+  const double d = net.diameter_ft[k];
+  return 0.02517 * net.minor_loss_k[k] / (d * d * d * d);  // K v^2 / 2g with v = q / A
+}
+
+}  // namespace
+
+void link_headloss(const WaterNetwork& net, std::size_t k, double q, double& h, double& g) {
+  pipe_headloss(net, k, pipe_resistance(net, k), minor_loss_coefficient(net, k), q, h, g);
 }
 
 namespace {
@@ -228,13 +253,13 @@ void HydraulicSolver::control_valve_coefficients(const HydraulicState& s, std::s
       p_[k] = 0.0;
       y_[k] = q + excess_[u2];
       F[n2] += (net_.elevation_ft[u2] + s.setting[k]) * closed_gradient;
-      matrix_.coeffRef(n2, n2) += closed_gradient;
+      matrix_.valuePtr()[diagonal_[u2]] += closed_gradient;
       if (excess_[u2] < 0.0) F[n1] += excess_[u2];
     } else {  // PSV: hold the upstream head, pass the upstream surplus
       p_[k] = 0.0;
       y_[k] = q - excess_[u1];
       F[n1] += (net_.elevation_ft[u1] + s.setting[k]) * closed_gradient;
-      matrix_.coeffRef(n1, n1) += closed_gradient;
+      matrix_.valuePtr()[diagonal_[u1]] += closed_gradient;
       if (excess_[u1] > 0.0) F[n2] += excess_[u1];
     }
     return;
@@ -253,9 +278,9 @@ void HydraulicSolver::control_valve_coefficients(const HydraulicState& s, std::s
     F[n1] += y_[k] - q;
     F[n2] -= y_[k] - q;
   }
-  matrix_.coeffRef(std::max(n1, n2), std::min(n1, n2)) -= p_[k];
-  matrix_.coeffRef(n1, n1) += p_[k];
-  matrix_.coeffRef(n2, n2) += p_[k];
+  matrix_.valuePtr()[off_diagonal_[k]] -= p_[k];
+  matrix_.valuePtr()[diagonal_[u1]] += p_[k];
+  matrix_.valuePtr()[diagonal_[u2]] += p_[k];
 }
 
 HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
@@ -268,16 +293,35 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
     const auto a = net.from_node[k], b = net.to_node[k];
     if (a < junctions && b < junctions) pattern.emplace_back(std::max(a, b), std::min(a, b), 0.0);
   }
-  linear_->matrix.resize(junctions, junctions);
-  linear_->matrix.setFromTriplets(pattern.begin(), pattern.end());
-  linear_->ldlt.analyzePattern(linear_->matrix);
+  auto& m = linear_->matrix;
+  m.resize(junctions, junctions);
+  m.setFromTriplets(pattern.begin(), pattern.end());
+  m.makeCompressed();
+  linear_->ldlt.analyzePattern(m);
+  // where each coefficient lives in the matrix's value array (no searching per iteration)
+  auto position = [&](std::int32_t row, std::int32_t col) {
+    const auto* begin = m.innerIndexPtr() + m.outerIndexPtr()[col];
+    const auto* end = m.innerIndexPtr() + m.outerIndexPtr()[col + 1];
+    return static_cast<std::int32_t>(std::lower_bound(begin, end, row) - m.innerIndexPtr());
+  };
+  diagonal_.resize(static_cast<std::size_t>(junctions));
+  for (std::int32_t j = 0; j < junctions; ++j) diagonal_[static_cast<std::size_t>(j)] = position(j, j);
+  off_diagonal_.assign(net.link_count(), -1);
+  resistance_.resize(net.link_count());
+  minor_k_.resize(net.link_count());
+  for (std::size_t k = 0; k < net.link_count(); ++k) {
+    const auto a = net.from_node[k], b = net.to_node[k];
+    if (a < junctions && b < junctions) off_diagonal_[k] = position(std::max(a, b), std::min(a, b));
+    resistance_[k] = net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe ? pipe_resistance(net, k) : 0.0;
+    minor_k_[k] = minor_loss_coefficient(net, k);
+  }
 }
 
 void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, double& p, double& y) const {
   const double q = s.flow_cfs[k];
   const auto type = net_.link_type[k];
   const double d = net_.diameter_ft[k];
-  const double km = 0.02517 * net_.minor_loss_k[k] / (d * d * d * d);
+  const double km = minor_k_[k];
   if (is_valve(type)) {
     const double setting = s.setting[k];
     switch (type) {
@@ -337,21 +381,14 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
     }
   } else {
     // EPANET: a pipe whose resistance x flow is below RQtol (1e-7) gets p = 1 / RQtol, y = q / n
-    const double aq = std::abs(q), d4 = d * d * d * d;
-    double r = 0, n = 2.0;
-    if (net_.headloss == HeadlossFormula::hazen_williams) {
-      r = 4.727 * net_.length_ft[k] / (std::pow(net_.roughness[k], 1.852) * std::pow(d, 4.871)), n = 1.852;
-    } else if (net_.headloss == HeadlossFormula::darcy_weisbach) {
-      r = friction_factor(q, d, net_.roughness[k], net_.viscosity_ft2_s) * net_.length_ft[k] / (2.0 * gravity_ft_s2 * d * (pi * d4 / 16.0));
-    } else {
-      r = 4.66 * net_.roughness[k] * net_.roughness[k] * net_.length_ft[k] / std::pow(d, 5.33);
-    }
-    if ((r + km) * aq < min_gradient) {
+    const double aq = std::abs(q), r = resistance_[k];
+    const double friction = net_.headloss == HeadlossFormula::darcy_weisbach ? friction_factor(q, d, net_.roughness[k], net_.viscosity_ft2_s) : 1.0;
+    if ((friction * r + km) * aq < min_gradient) {
       p = 1.0 / min_gradient;
-      y = q / n;
+      y = q / (net_.headloss == HeadlossFormula::hazen_williams ? 1.852 : 2.0);
       return;
     }
-    link_headloss(net_, k, q, h, g);
+    pipe_headloss(net_, k, r, km, q, h, g);
   }
   p = 1.0 / g;
   y = h / g;
@@ -454,26 +491,31 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     matrix_.coeffs().setZero();
     F.setZero();
     std::fill(excess_.begin(), excess_.end(), 0.0);
-    // links (EPANET's linkcoeffs); PRV/PSV/FCV with a setting come after the node balances
+    // links (EPANET's linkcoeffs); PRV/PSV/FCV with a setting come after the node balances.
+    // The coefficients are independent per link (parallel); the sums are added in link order.
+    double* values = matrix_.valuePtr();
+    oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, links, 2048), [&](const auto& range) {
+      for (auto k = range.begin(); k != range.end(); ++k)
+        if (!controls_a_node(net_, k, s)) coefficients(s, k, p_[k], y_[k]);
+    });
     for (std::size_t k = 0; k < links; ++k) {
       if (controls_a_node(net_, k, s)) continue;
-      coefficients(s, k, p_[k], y_[k]);
       const auto a = net_.from_node[k], b = net_.to_node[k];
       excess_[static_cast<std::size_t>(a)] -= s.flow_cfs[k];
       excess_[static_cast<std::size_t>(b)] += s.flow_cfs[k];
       if (a < junctions) {
-        matrix_.coeffRef(a, a) += p_[k];
+        values[diagonal_[static_cast<std::size_t>(a)]] += p_[k];
         F[a] += y_[k];
       } else {
         F[b] += p_[k] * s.head_ft[static_cast<std::size_t>(a)];
       }
       if (b < junctions) {
-        matrix_.coeffRef(b, b) += p_[k];
+        values[diagonal_[static_cast<std::size_t>(b)]] += p_[k];
         F[b] -= y_[k];
       } else {
         F[a] += p_[k] * s.head_ft[static_cast<std::size_t>(b)];
       }
-      if (a < junctions && b < junctions) matrix_.coeffRef(std::max(a, b), std::min(a, b)) -= p_[k];
+      if (off_diagonal_[k] >= 0) values[off_diagonal_[k]] -= p_[k];
     }
     // node balances: flow excess (inflow - outflow - demand) onto the right-hand side
     for (std::int32_t j = 0; j < junctions; ++j) {
@@ -486,8 +528,8 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     Eigen::VectorXd H = ldlt_.solve(F);
     // Near-zero flows give gradients down to 1e-7 and entries up to 1e8: one step of iterative
     // refinement (with the full symmetric matrix) restores the digits the factorisation lost.
-    const Eigen::SparseMatrix<double> full = matrix_.selfadjointView<Eigen::Lower>();
-    H += ldlt_.solve(F - full * H);
+    const Eigen::VectorXd residual = F - matrix_.selfadjointView<Eigen::Lower>() * H;
+    H += ldlt_.solve(residual);
     for (std::int32_t j = 0; j < junctions; ++j) s.head_ft[static_cast<std::size_t>(j)] = H[j];
     double change = 0.0, total = 0.0;
     for (std::size_t v = static_cast<std::size_t>(junctions); v < net_.node_count(); ++v) s.demand_cfs[v] = 0.0;

@@ -75,6 +75,8 @@ class HydraulicSolver {
   std::unique_ptr<Linear> linear_;
   std::vector<double> p_, y_;
   std::vector<double> excess_;  // per node: inflow - outflow - demand of the current iteration
+  std::vector<std::int32_t> diagonal_, off_diagonal_;  // positions in the matrix's value array
+  std::vector<double> resistance_, minor_k_;  // per link, computed once
 };
 
 /// Solves the snapshot at time 0 (demands of time 0, initial tank levels).
