@@ -239,9 +239,7 @@ struct HydraulicsCommand {
                 net.name.c_str(), net.node_count(), net.link_count(), result.steps.size(), result.steps.back().time_s, iterations,
                 worst, report_times, s.count(), report_dir.c_str());
     for (const auto& w : result.warnings) std::printf("warning: %s\n", w.c_str());
-    if (result.halted)
-      std::printf("stopped at %ld s: the step did not converge within %d trials and the file says UNBALANCED STOP\n",
-                  result.halted_at_s, net.max_trials);
+    if (result.halted) std::printf("stopped at %ld s: %s\n", result.halted_at_s, result.halt_reason.c_str());
     converged = !result.halted && result.warnings.empty();
   }
 };

@@ -157,6 +157,7 @@ void custom_segment(const WaterNetwork& net, const Pump& pump, double q, double&
 }  // namespace
 
 double pump_head_gain(const WaterNetwork& net, const Pump& pump, double speed, double q) {
+  if (pump.kind == PumpCurve::constant_power) return 8.814 * pump.power_hp * speed * speed * speed / std::max(q, 1e-6);
   if (pump.kind == PumpCurve::power) return speed * speed * pump.a_ft - pump.b * std::pow(speed, 2.0 - pump.c) * std::pow(q, pump.c);
   double h0 = 0, slope = 0;
   custom_segment(net, pump, q / speed, h0, slope);
@@ -367,7 +368,11 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
   if (type == LinkType::pump) {
     const auto& pump = net_.pumps[static_cast<std::size_t>(net_.pump_of_link[k])];
     const double speed = s.setting[k], aq = std::abs(q);
-    if (pump.kind == PumpCurve::power) {
+    if (pump.kind == PumpCurve::constant_power) {
+      const double qq = std::max(aq, 1e-6), r = 8.814 * pump.power_hp * speed * speed * speed;
+      g = r / (qq * qq);
+      h = -g * qq;
+    } else if (pump.kind == PumpCurve::power) {
       const double r = pump.b * std::pow(speed, 2.0 - pump.c);
       g = pump.c * r * std::pow(aq, pump.c - 1.0);
       h = -speed * speed * pump.a_ft + g * aq / pump.c;
@@ -487,6 +492,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
   const int max_trials = net_.max_trials + std::max(net_.extra_trials, 0);
   int next_check = net_.check_frequency;
   s.converged = false;
+  s.ill_conditioned_node = -1;
   for (int iteration = 1; iteration <= max_trials; ++iteration) {
     matrix_.coeffs().setZero();
     F.setZero();
@@ -503,16 +509,18 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       const auto a = net_.from_node[k], b = net_.to_node[k];
       excess_[static_cast<std::size_t>(a)] -= s.flow_cfs[k];
       excess_[static_cast<std::size_t>(b)] += s.flow_cfs[k];
+      // a link between two fixed-grade nodes (a pump from a reservoir to a tank, say) has no
+      // unknown head at either end: only its flow is updated below
       if (a < junctions) {
         values[diagonal_[static_cast<std::size_t>(a)]] += p_[k];
         F[a] += y_[k];
-      } else {
+      } else if (b < junctions) {
         F[b] += p_[k] * s.head_ft[static_cast<std::size_t>(a)];
       }
       if (b < junctions) {
         values[diagonal_[static_cast<std::size_t>(b)]] += p_[k];
         F[b] -= y_[k];
-      } else {
+      } else if (a < junctions) {
         F[a] += p_[k] * s.head_ft[static_cast<std::size_t>(b)];
       }
       if (off_diagonal_[k] >= 0) values[off_diagonal_[k]] -= p_[k];
@@ -525,6 +533,17 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     for (std::size_t k = 0; k < links; ++k)
       if (controls_a_node(net_, k, s)) control_valve_coefficients(s, k, F);
     ldlt_.factorize(matrix_);
+    // EPANET needs a positive definite system; a zero or negative pivot means part of the network
+    // has no defined head. As EPANET, an active pressure or flow valve at that node is opened and
+    // the iteration repeated; otherwise the solve stops, naming the node.
+    if (const auto bad = failed_pivot_node(); bad >= 0) {
+      if (open_valve_at(s, bad)) {
+        --iteration;
+        continue;
+      }
+      s.ill_conditioned_node = bad;
+      break;
+    }
     Eigen::VectorXd H = ldlt_.solve(F);
     // Near-zero flows give gradients down to 1e-7 and entries up to 1e8: one step of iterative
     // refinement (with the full symmetric matrix) restores the digits the factorisation lost.
@@ -544,7 +563,11 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     }
     for (std::size_t k = 0; k < links; ++k) {
       const auto a = static_cast<std::size_t>(net_.from_node[k]), b = static_cast<std::size_t>(net_.to_node[k]);
-      const double dq = relax * (y_[k] - p_[k] * (s.head_ft[a] - s.head_ft[b]));
+      double dq = relax * (y_[k] - p_[k] * (s.head_ft[a] - s.head_ft[b]));
+      // EPANET: flow through a constant-power pump must not turn negative
+      if (net_.link_type[k] == LinkType::pump && dq > s.flow_cfs[k] &&
+          net_.pumps[static_cast<std::size_t>(net_.pump_of_link[k])].kind == PumpCurve::constant_power)
+        dq = s.flow_cfs[k] / 2.0;
       s.flow_cfs[k] -= dq;
       change += std::abs(dq);
       total += std::abs(s.flow_cfs[k]);
@@ -570,6 +593,28 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       next_check += net_.check_frequency;
     }
   }
+}
+
+std::int32_t HydraulicSolver::failed_pivot_node() const {
+  const auto& ldlt = linear_->ldlt;
+  const auto d = ldlt.vectorD();
+  for (Eigen::Index i = 0; i < d.size(); ++i)
+    if (!(d[i] > 0.0)) return ldlt.permutationPinv().indices()[i];
+  return ldlt.info() == Eigen::Success ? -1 : 0;
+}
+
+bool HydraulicSolver::open_valve_at(HydraulicState& s, std::int32_t node) const {
+  for (std::size_t k = 0; k < net_.link_count(); ++k) {
+    if (net_.from_node[k] != node && net_.to_node[k] != node) continue;
+    const auto type = net_.link_type[k];
+    if (!is_valve(type)) continue;
+    if ((type == LinkType::prv || type == LinkType::psv || type == LinkType::fcv) && s.status[k] == LinkStatus::active) {
+      s.status[k] = type == LinkType::fcv ? LinkStatus::xfcv : LinkStatus::xpressure;
+      return true;
+    }
+    return false;  // as EPANET: the first valve at the node decides
+  }
+  return false;
 }
 
 HydraulicState solve_steady(const WaterNetwork& net, double accuracy_factor) {

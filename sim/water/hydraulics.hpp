@@ -34,6 +34,7 @@ struct HydraulicState {
   int iterations = 0;
   double relative_error = 0.0;  // sum |dq| / sum |q| of the last iteration
   bool converged = false;
+  std::int32_t ill_conditioned_node = -1;  // the node where the last solve found no defined head
 };
 
 /// EPANET's initial state: statuses and settings as read, 1 ft/s in open pipes, pumps at their
@@ -66,6 +67,10 @@ class HydraulicSolver {
   void control_valve_coefficients(const HydraulicState& state, std::size_t link, Eigen::VectorXd& F);
   /// EPANET's valvestatus: PRV/PSV active, open or closed by the heads; returns whether any changed.
   bool check_valves(HydraulicState& state) const;
+  /// The node of the first non-positive pivot of the last factorisation, or -1.
+  [[nodiscard]] std::int32_t failed_pivot_node() const;
+  /// EPANET's badvalve: opens an active PRV/PSV (xpressure) or FCV (xfcv) at `node`.
+  bool open_valve_at(HydraulicState& state, std::int32_t node) const;
   /// EPANET's linkstatus: re-opens temporarily closed links, checks check valves, pumps and
   /// links to full or empty tanks; returns whether any status changed.
   bool check_statuses(HydraulicState& state) const;

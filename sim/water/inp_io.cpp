@@ -261,7 +261,9 @@ void read_pump(const Reader& r, const Line& l, WaterNetwork& net, std::int32_t l
       if (p.curve < 0) throw InputError(r.at(l, l.tokens[0]) + ": head curve '" + l.tokens[t + 1] + "' is not defined");
       has_curve = true;
     } else if (key == "POWER") {
-      throw InputError(r.at(l, l.tokens[0]) + ": constant-power pumps (POWER) are not supported yet");
+      p.kind = PumpCurve::constant_power;
+      p.power_hp = r.number(l, t + 1, "POWER") / u.power_per_hp;
+      if (p.power_hp <= 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'POWER' must be positive");
     } else if (key == "SPEED") {
       net.initial_setting[static_cast<std::size_t>(link)] = r.number(l, t + 1, "SPEED");
     } else if (key == "PATTERN") {
@@ -271,7 +273,14 @@ void read_pump(const Reader& r, const Line& l, WaterNetwork& net, std::int32_t l
       throw InputError(r.at(l, l.tokens[0]) + ": pump keyword '" + l.tokens[t] + "' is not HEAD, POWER, SPEED or PATTERN");
     }
   }
-  if (!has_curve) throw InputError(r.at(l, l.tokens[0]) + ": a pump needs a HEAD curve");
+  if (p.kind == PumpCurve::constant_power && !has_curve) {
+    // EPANET: gain = 8.814 P / q (ft, hp, cfs); it starts at 1 cfs and never reports XHEAD
+    p.design_flow_cfs = 1.0, p.shutoff_head_ft = 1e10;
+    net.pump_of_link[static_cast<std::size_t>(link)] = static_cast<std::int32_t>(net.pumps.size());
+    net.pumps.push_back(p);
+    return;
+  }
+  if (!has_curve) throw InputError(r.at(l, l.tokens[0]) + ": a pump needs a HEAD curve or a POWER");
   const auto& c = net.curves[static_cast<std::size_t>(p.curve)];
   auto q = [&](std::size_t i) { return c.x[i] / u.flow_per_cfs; };
   auto h = [&](std::size_t i) { return c.y[i] / u.length_per_ft; };

@@ -134,8 +134,9 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
     apply_controls(net, time_s, state);
     solver.solve(state, accuracy_factor);
     if (report && is_report_time(net.times, time_s)) report(time_s, state);
-    const bool halt = !state.converged && net.extra_trials < 0;
-    if (!state.converged && !halt) {
+    const bool ill_conditioned = state.ill_conditioned_node >= 0;
+    const bool halt = ill_conditioned || (!state.converged && net.extra_trials < 0);
+    if (!state.converged && !halt && !ill_conditioned) {
       char text[160];
       std::snprintf(text, sizeof text, "%ld s: unbalanced after %d trials (relative error %.3g), continuing", time_s, state.iterations,
                     state.relative_error);
@@ -146,6 +147,8 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
     if (halt) {
       result.halted = true;
       result.halted_at_s = time_s;
+      result.halt_reason = ill_conditioned ? "the system is ill-conditioned at node " + net.node_id[static_cast<std::size_t>(state.ill_conditioned_node)]
+                                           : "the step did not converge within " + std::to_string(net.max_trials) + " trials and the file says UNBALANCED STOP";
       break;
     }
     if (dt <= 0) break;

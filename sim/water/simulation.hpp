@@ -25,8 +25,9 @@ struct HydraulicStep {
 
 struct SimulationResult {
   std::vector<HydraulicStep> steps;
-  bool halted = false;        // an unbalanced step under UNBALANCED STOP ended the run early
-  long halted_at_s = -1;
+  bool halted = false;        // an unbalanced step under UNBALANCED STOP, or an ill-conditioned
+  long halted_at_s = -1;      // system, ended the run early
+  std::string halt_reason;
   std::vector<std::string> warnings;  // unbalanced steps that the run went on from, ...
 };
 

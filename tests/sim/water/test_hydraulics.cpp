@@ -180,7 +180,7 @@ TEST_P(TankNetwork, TankVolumesIntegrateInflow) {
 
 INSTANTIATE_TEST_SUITE_P(Networks, TankNetwork, ::testing::Values("Net1", "Net2", "Net3"));
 INSTANTIATE_TEST_SUITE_P(Networks, EpanetReference,
-                         ::testing::Values("Hanoi", "MOD", "KL", "Balerma", "RuralNetwork", "Net1", "Net2", "Net3", "Anytown", "exnet-3"));
+                         ::testing::Values("Hanoi", "MOD", "KL", "Balerma", "RuralNetwork", "Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4"));
 
 namespace {
 
