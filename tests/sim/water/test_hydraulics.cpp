@@ -209,6 +209,33 @@ TEST(InpReader, SmallNetworkSolvesByHand) {
   EXPECT_NEAR(50.0 - state.head_ft[0] * net.units.length_per_ft, h_si, 1e-3 * h_si);
 }
 
+TEST(WaterSimulation, PumpBetweenReservoirAndTankAndTankFilling) {
+  // A pump joins two fixed-grade nodes (no unknown head at either end), the tank fills over the
+  // period and a level control stops the pump: the tank gains what the pump delivers minus the
+  // demand, and the pump is off once the tank passes the control level.
+  const auto dir = test::temp_dir("inp-tank");
+  const auto net = read_inp(test::write_file(dir / "tank.inp",
+      "[JUNCTIONS]\n J1 0 10\n[RESERVOIRS]\n R1 0\n[TANKS]\n T1 10 1 0 20 10 0\n[PIPES]\n P1 T1 J1 100 200 120\n"
+      "[PUMPS]\n PU1 R1 T1 HEAD C1\n[CURVES]\n C1 30 40\n[CONTROLS]\n LINK PU1 CLOSED IF NODE T1 ABOVE 5\n"
+      "[TIMES]\n Duration 12:00\n Hydraulic Timestep 1:00\n[OPTIONS]\n Units LPS\n"));
+  double last_level = 0.0, max_level = 0.0;
+  bool stopped = false;
+  const auto result = simulate(net, [&](long, const HydraulicState& state) {
+    const auto tank = static_cast<std::size_t>(net.tanks[0].node);
+    const auto pump = static_cast<std::size_t>(net.pumps[0].link);
+    last_level = (state.head_ft[tank] - net.elevation_ft[tank]) * net.units.length_per_ft;
+    max_level = std::max(max_level, last_level);
+    // tank inflow = pump flow - pipe flow to the junction
+    EXPECT_NEAR(state.demand_cfs[tank], (is_closed(state.status[pump]) ? 0.0 : state.flow_cfs[pump]) - state.flow_cfs[0], 1e-6);
+    stopped = stopped || is_closed(state.status[pump]);
+  });
+  EXPECT_FALSE(result.halted) << result.halt_reason;
+  EXPECT_TRUE(stopped);
+  EXPECT_GT(max_level, 4.9);      // filled to the control level (5 m) ...
+  EXPECT_LT(max_level, 6.0);      // ... and no further: the pump stopped there
+  EXPECT_LT(last_level, max_level);  // then the demand drew it down
+}
+
 TEST(InpReader, DurationIsRead) {
   const auto dir = test::temp_dir("inp-times");
   EXPECT_EQ(read_inp(test::write_file(dir / "a.inp", good + "[TIMES]\n Duration 24:00\n")).times.duration_s, 86400);
