@@ -213,9 +213,13 @@ void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& s) {
   }
 }
 
+// The matrix is kept in fill-reducing (AMD) order, computed once, so that the factorisation
+// works on it as it is (no permuted copy per iteration): junction j is row order[j].
 struct HydraulicSolver::Linear {
   Eigen::SparseMatrix<double> matrix;
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower> ldlt;
+  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Lower, Eigen::NaturalOrdering<int>> ldlt;
+  std::vector<std::int32_t> order, junction_of_row;
+  Eigen::VectorXd rhs, heads;  // in row order
 };
 
 HydraulicSolver::~HydraulicSolver() = default;
@@ -286,14 +290,37 @@ void HydraulicSolver::control_valve_coefficients(const HydraulicState& s, std::s
 
 HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
     : net_(net), linear_(std::make_unique<Linear>()), p_(net.link_count()), y_(net.link_count()), excess_(net.node_count()) {
-  // The sparsity pattern is fixed: analyse it once.
+  // The sparsity pattern is fixed: order and analyse it once.
   const auto junctions = net.junction_count;
-  std::vector<Eigen::Triplet<double>> pattern;
-  for (std::int32_t j = 0; j < junctions; ++j) pattern.emplace_back(j, j, 1.0);
+  std::vector<Eigen::Triplet<double>> full;
+  for (std::int32_t j = 0; j < junctions; ++j) full.emplace_back(j, j, 1.0);
   for (std::size_t k = 0; k < net.link_count(); ++k) {
     const auto a = net.from_node[k], b = net.to_node[k];
-    if (a < junctions && b < junctions) pattern.emplace_back(std::max(a, b), std::min(a, b), 0.0);
+    if (a < junctions && b < junctions) full.emplace_back(a, b, 1.0), full.emplace_back(b, a, 1.0);
   }
+  Eigen::SparseMatrix<double> symmetric(junctions, junctions);
+  symmetric.setFromTriplets(full.begin(), full.end());
+  Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> inverse_order;
+  Eigen::AMDOrdering<int>()(symmetric, inverse_order);
+  auto& order = linear_->order;
+  order.resize(static_cast<std::size_t>(junctions));
+  linear_->junction_of_row.resize(static_cast<std::size_t>(junctions));
+  for (std::int32_t row = 0; row < junctions; ++row) {
+    const auto j = inverse_order.indices()[row];  // the junction eliminated at step `row`
+    order[static_cast<std::size_t>(j)] = row;
+    linear_->junction_of_row[static_cast<std::size_t>(row)] = j;
+  }
+  std::vector<Eigen::Triplet<double>> pattern;
+  for (std::int32_t j = 0; j < junctions; ++j) pattern.emplace_back(order[static_cast<std::size_t>(j)], order[static_cast<std::size_t>(j)], 1.0);
+  for (std::size_t k = 0; k < net.link_count(); ++k) {
+    const auto a = net.from_node[k], b = net.to_node[k];
+    if (a < junctions && b < junctions) {
+      const auto ra = order[static_cast<std::size_t>(a)], rb = order[static_cast<std::size_t>(b)];
+      pattern.emplace_back(std::max(ra, rb), std::min(ra, rb), 0.0);
+    }
+  }
+  linear_->rhs.resize(junctions);
+  linear_->heads.resize(junctions);
   auto& m = linear_->matrix;
   m.resize(junctions, junctions);
   m.setFromTriplets(pattern.begin(), pattern.end());
@@ -306,13 +333,16 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
     return static_cast<std::int32_t>(std::lower_bound(begin, end, row) - m.innerIndexPtr());
   };
   diagonal_.resize(static_cast<std::size_t>(junctions));
-  for (std::int32_t j = 0; j < junctions; ++j) diagonal_[static_cast<std::size_t>(j)] = position(j, j);
+  for (std::int32_t j = 0; j < junctions; ++j) diagonal_[static_cast<std::size_t>(j)] = position(order[static_cast<std::size_t>(j)], order[static_cast<std::size_t>(j)]);
   off_diagonal_.assign(net.link_count(), -1);
   resistance_.resize(net.link_count());
   minor_k_.resize(net.link_count());
   for (std::size_t k = 0; k < net.link_count(); ++k) {
     const auto a = net.from_node[k], b = net.to_node[k];
-    if (a < junctions && b < junctions) off_diagonal_[k] = position(std::max(a, b), std::min(a, b));
+    if (a < junctions && b < junctions) {
+      const auto ra = order[static_cast<std::size_t>(a)], rb = order[static_cast<std::size_t>(b)];
+      off_diagonal_[k] = position(std::max(ra, rb), std::min(ra, rb));
+    }
     resistance_[k] = net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe ? pipe_resistance(net, k) : 0.0;
     minor_k_[k] = minor_loss_coefficient(net, k);
   }
@@ -544,12 +574,15 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       s.ill_conditioned_node = bad;
       break;
     }
-    Eigen::VectorXd H = ldlt_.solve(F);
+    auto& rhs = linear_->rhs;
+    auto& H = linear_->heads;
+    for (std::int32_t j = 0; j < junctions; ++j) rhs[linear_->order[static_cast<std::size_t>(j)]] = F[j];
+    H = ldlt_.solve(rhs);
     // Near-zero flows give gradients down to 1e-7 and entries up to 1e8: one step of iterative
     // refinement (with the full symmetric matrix) restores the digits the factorisation lost.
-    const Eigen::VectorXd residual = F - matrix_.selfadjointView<Eigen::Lower>() * H;
-    H += ldlt_.solve(residual);
-    for (std::int32_t j = 0; j < junctions; ++j) s.head_ft[static_cast<std::size_t>(j)] = H[j];
+    rhs -= matrix_.selfadjointView<Eigen::Lower>() * H;
+    H += ldlt_.solve(rhs);
+    for (std::int32_t j = 0; j < junctions; ++j) s.head_ft[static_cast<std::size_t>(j)] = H[linear_->order[static_cast<std::size_t>(j)]];
     double change = 0.0, total = 0.0;
     for (std::size_t v = static_cast<std::size_t>(junctions); v < net_.node_count(); ++v) s.demand_cfs[v] = 0.0;
     // damping (DAMPLIMIT) and, as EPANET, pressure valves re-checked every iteration
@@ -599,7 +632,7 @@ std::int32_t HydraulicSolver::failed_pivot_node() const {
   const auto& ldlt = linear_->ldlt;
   const auto d = ldlt.vectorD();
   for (Eigen::Index i = 0; i < d.size(); ++i)
-    if (!(d[i] > 0.0)) return ldlt.permutationPinv().indices()[i];
+    if (!(d[i] > 0.0)) return linear_->junction_of_row[static_cast<std::size_t>(i)];
   return ldlt.info() == Eigen::Success ? -1 : 0;
 }
 
