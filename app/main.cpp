@@ -258,7 +258,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", tool_version);
   app.require_subcommand(1);
   int threads = 0;
-  app.add_option("--threads", threads, "Worker threads (0 = all cores)");
+  app.add_option("--threads", threads, "Worker threads (0 = all cores); before or after the subcommand");
+  app.fallthrough();  // subcommands inherit it: `sofiatwin assign ... --threads 2` works too
   ImportCommand import_command;
   InfoCommand info_command;
   AssignCommand assign_command;

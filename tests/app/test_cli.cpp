@@ -78,3 +78,24 @@ TEST(Cli, HydraulicsWritesEpanetStyleReports) {
   EXPECT_EQ(unsupported.exit_code, 1);
   EXPECT_NE(unsupported.output.find("not supported yet"), std::string::npos) << unsupported.output;
 }
+
+TEST(Cli, AssignWritesTntpFlowsPrintsConvergenceAndReportsNonConvergence) {
+  if (!sofiatwin::test::shared_data_present()) GTEST_SKIP() << "../shared/data is not present";
+  const auto dir = sofiatwin::test::temp_dir("cli-assign");
+  const std::string net = sofiatwin::test::shared_data("traffic/SiouxFalls/SiouxFalls_net.tntp");
+  const std::string trips = sofiatwin::test::shared_data("traffic/SiouxFalls/SiouxFalls_trips.tntp");
+  const auto flows = dir / "flows.tntp";
+  // --threads after the subcommand, as the issue writes it
+  const auto r = run("assign --net " + net + " --trips " + trips + " --gap 1e-6 --threads 2 --flows-out " + flows.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("iteration relative_gap tstt"), std::string::npos) << r.output;
+  std::ifstream in(flows);
+  std::string header;
+  std::getline(in, header);
+  EXPECT_EQ(header.rfind("From", 0), 0u) << header;
+  std::size_t rows = 0;
+  for (std::string line; std::getline(in, line);) rows += !line.empty();
+  EXPECT_EQ(rows, 76u);  // one row per link of SiouxFalls, in net-file order
+  const auto capped = run("assign --net " + net + " --trips " + trips + " --gap 1e-12 --max-iterations 2");
+  EXPECT_EQ(capped.exit_code, 4) << capped.output;
+}
