@@ -157,7 +157,7 @@ long parse_time(const Reader& r, const Line& l, std::size_t i, const char* field
     const double v = r.number(l, i, field);
     seconds = unit.rfind("SEC", 0) == 0 ? v : unit.rfind("MIN", 0) == 0 ? 60.0 * v : unit.rfind("DAY", 0) == 0 ? 86400.0 * v : 3600.0 * v;
   }
-  if (unit == "AM" || unit == "PM") {
+  if (i + 1 < l.tokens.size() && (unit == "AM" || unit == "PM")) {
     if (seconds >= 43200.0) seconds -= 43200.0;  // 12 am is midnight, 12 pm noon
     if (unit == "PM") seconds += 43200.0;
   }

@@ -13,6 +13,11 @@ namespace sofiatwin::water {
 /// an InputError saying so.
 WaterNetwork read_inp(const std::string& path);
 
+/// Writes a network as an EPANET .inp file in its own units (through a temporary file): reading
+/// it back gives the same network. Comments, coordinates and sections the model does not keep
+/// (quality, labels, rules) are not written.
+void write_inp(const std::string& path, const WaterNetwork& net);
+
 struct HydraulicState;
 struct HydraulicStep;
 

@@ -236,6 +236,55 @@ TEST(WaterSimulation, PumpBetweenReservoirAndTankAndTankFilling) {
   EXPECT_LT(last_level, max_level);  // then the demand drew it down
 }
 
+class InpRoundTrip : public EpanetReference {};
+
+// Writing a network and reading it back gives the same network (to the 12 digits written) and
+// the same simulation.
+TEST_P(InpRoundTrip, WriteThenReadGivesTheSameNetworkAndResults) {
+  const std::string name = GetParam();
+  const auto net = read_inp(water_data("networks/" + name + ".inp"));
+  const auto dir = test::temp_dir("inp-roundtrip");
+  write_inp((dir / (name + ".inp")).string(), net);
+  const auto again = read_inp((dir / (name + ".inp")).string());
+  ASSERT_EQ(again.node_id, net.node_id);
+  ASSERT_EQ(again.link_id, net.link_id);
+  EXPECT_EQ(again.link_type, net.link_type);
+  EXPECT_EQ(again.from_node, net.from_node);
+  EXPECT_EQ(again.initially_closed, net.initially_closed);
+  EXPECT_EQ(again.controls.size(), net.controls.size());
+  EXPECT_EQ(again.pumps.size(), net.pumps.size());
+  EXPECT_EQ(again.tanks.size(), net.tanks.size());
+  auto near = [](const std::vector<double>& a, const std::vector<double>& b, const char* what) {
+    ASSERT_EQ(a.size(), b.size()) << what;
+    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_NEAR(a[i], b[i], 1e-9 * std::max(1.0, std::abs(a[i]))) << what << " " << i;
+  };
+  near(again.elevation_ft, net.elevation_ft, "elevation");
+  near(again.base_demand_cfs, net.base_demand_cfs, "demand");
+  near(again.length_ft, net.length_ft, "length");
+  near(again.diameter_ft, net.diameter_ft, "diameter");
+  near(again.roughness, net.roughness, "roughness");
+  EXPECT_EQ(again.times.duration_s, net.times.duration_s);
+  const auto a = simulate(net, {}), b = simulate(again, {});
+  ASSERT_EQ(a.steps.size(), b.steps.size());
+  for (std::size_t i = 0; i < a.steps.size(); ++i) {
+    EXPECT_EQ(a.steps[i].time_s, b.steps[i].time_s);
+    EXPECT_EQ(a.steps[i].iterations, b.steps[i].iterations);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Networks, InpRoundTrip, ::testing::Values("Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4", "Richmond_standard", "Balerma"));
+
+TEST(InpReader, ClockTimesWithAndWithoutAmPm) {
+  const auto dir = test::temp_dir("inp-clock");
+  const auto net = read_inp(test::write_file(dir / "c.inp", good + "[CONTROLS]\n LINK P1 CLOSED AT CLOCKTIME 1 PM\n LINK P1 OPEN AT CLOCKTIME 13:00\n"
+                                                              " LINK P1 OPEN AT CLOCKTIME 12:30 AM\n LINK P1 OPEN AT TIME 2:30\n"));
+  ASSERT_EQ(net.controls.size(), 4u);
+  EXPECT_EQ(net.controls[0].time_s, 46800);
+  EXPECT_EQ(net.controls[1].time_s, 46800);  // a 24-hour clock time without AM/PM
+  EXPECT_EQ(net.controls[2].time_s, 1800);   // 12:30 AM is half past midnight
+  EXPECT_EQ(net.controls[3].time_s, 9000);
+}
+
 TEST(InpReader, DurationIsRead) {
   const auto dir = test::temp_dir("inp-times");
   EXPECT_EQ(read_inp(test::write_file(dir / "a.inp", good + "[TIMES]\n Duration 24:00\n")).times.duration_s, 86400);
