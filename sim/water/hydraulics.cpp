@@ -189,8 +189,16 @@ HydraulicState initial_state(const WaterNetwork& net) {
     else if (net.link_type[k] == LinkType::pump) s.flow_cfs[k] = s.setting[k] * net.pumps[static_cast<std::size_t>(net.pump_of_link[k])].design_flow_cfs;
     else s.flow_cfs[k] = pi * net.diameter_ft[k] * net.diameter_ft[k] / 4.0;
   }
+  s.emitter_cfs.assign(static_cast<std::size_t>(net.junction_count), 0.0);
+  for (std::size_t j = 0; j < s.emitter_cfs.size() && j < net.emitter_coefficient.size(); ++j)
+    if (net.emitter_coefficient[j] > 0) s.emitter_cfs[j] = 1.0;  // EPANET's initial emitter flow
   apply_patterns(net, 0, s);
   return s;
+}
+
+double outflow(const HydraulicState& s, std::size_t v) {
+  if (v < s.delivered_cfs.size()) return s.delivered_cfs[v] + s.emitter_cfs[v];
+  return s.demand_cfs[v];
 }
 
 void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& s) {
@@ -203,6 +211,7 @@ void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& s) {
     }
     s.demand_cfs[static_cast<std::size_t>(j)] = sum;
   }
+  s.delivered_cfs.assign(s.demand_cfs.begin(), s.demand_cfs.begin() + net.junction_count);
   for (std::size_t v = static_cast<std::size_t>(net.junction_count); v < net.node_count(); ++v)
     if (net.node_type[v] == NodeType::reservoir && net.head_pattern[v] >= 0)
       s.head_ft[v] = net.elevation_ft[v] * net.patterns[static_cast<std::size_t>(net.head_pattern[v])].at(time_s, net.times);
@@ -249,6 +258,79 @@ void valve_coefficients(double km, double q, bool closed, double& p, double& y) 
 }
 
 }  // namespace
+
+namespace {
+
+/// EPANET's demandheadloss: the head a pressure-driven demand flow d of full demand `full` needs
+/// above the minimum pressure (Wagner's curve inverted, with barriers below 0 and above full).
+void demand_headloss(double d, double full, double dp, double n, double& loss, double& gradient) {
+  const double r = d / full;
+  if (r <= 0) {
+    gradient = closed_gradient, loss = closed_gradient * d;
+  } else if (r < 1.0) {
+    gradient = n * dp * std::pow(r, n - 1.0) / full;
+    if (gradient < min_gradient) gradient = min_gradient, loss = gradient * d;
+    else loss = gradient * d / n;
+  } else {
+    gradient = closed_gradient, loss = dp + closed_gradient * (d - full);
+  }
+}
+
+}  // namespace
+
+void HydraulicSolver::node_coefficients(const HydraulicState& s, Eigen::VectorXd& F) {
+  double* values = linear_->matrix.valuePtr();
+  const auto junctions = static_cast<std::size_t>(net_.junction_count);
+  const double n_emitter = 1.0 / net_.emitter_exponent;
+  for (std::size_t j = 0; j < junctions; ++j) {
+    if (emitter_k_[j] <= 0) continue;
+    const double q = s.emitter_cfs[j], aq = std::max(std::abs(q), 1e-12);
+    const double z = emitter_k_[j] * std::pow(aq, n_emitter), g = n_emitter * z / aq;
+    const double p = g < min_gradient ? 1.0 / min_gradient : 1.0 / g;
+    values[diagonal_[j]] += p;
+    F[static_cast<Eigen::Index>(j)] += (q >= 0 ? 1.0 : -1.0) * z * p + p * net_.elevation_ft[j];
+    excess_[j] -= q;
+  }
+  const double dp = net_.required_pressure_ft - net_.min_pressure_ft, n_demand = 1.0 / net_.pressure_exponent;
+  for (std::size_t j = 0; j < junctions; ++j) {
+    const double full = s.demand_cfs[j];
+    if (net_.pressure_driven && full > 0.0) {
+      double loss = 0, gradient = 0;
+      demand_headloss(s.delivered_cfs[j], full, dp, n_demand, loss, gradient);
+      values[diagonal_[j]] += 1.0 / gradient;
+      F[static_cast<Eigen::Index>(j)] += (loss + net_.elevation_ft[j] + net_.min_pressure_ft) / gradient;
+      excess_[j] -= s.delivered_cfs[j];
+    } else {
+      excess_[j] -= full;
+    }
+    F[static_cast<Eigen::Index>(j)] += excess_[j];
+  }
+}
+
+void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double& change, double& total) const {
+  const auto junctions = static_cast<std::size_t>(net_.junction_count);
+  const double n_emitter = 1.0 / net_.emitter_exponent;
+  for (std::size_t j = 0; j < junctions; ++j) {
+    if (emitter_k_[j] <= 0) continue;
+    const double q = s.emitter_cfs[j];
+    const double g = n_emitter * emitter_k_[j] * std::pow(std::max(std::abs(q), 1e-12), n_emitter - 1.0);
+    const double p = g < min_gradient ? 1.0 / min_gradient : 1.0 / g;
+    const double dq = q / n_emitter - p * (s.head_ft[j] - net_.elevation_ft[j]);
+    s.emitter_cfs[j] -= dq;
+    change += std::abs(dq), total += std::abs(s.emitter_cfs[j]);
+  }
+  if (!net_.pressure_driven) return;
+  const double dp = net_.required_pressure_ft - net_.min_pressure_ft, n_demand = 1.0 / net_.pressure_exponent;
+  for (std::size_t j = 0; j < junctions; ++j) {
+    const double full = s.demand_cfs[j];
+    if (full <= 0.0) continue;
+    double loss = 0, gradient = 0;
+    demand_headloss(s.delivered_cfs[j], full, dp, n_demand, loss, gradient);
+    const double dq = relax * (s.head_ft[j] - net_.elevation_ft[j] - net_.min_pressure_ft - loss) / gradient;
+    s.delivered_cfs[j] += dq;
+    change += std::abs(dq), total += std::abs(s.delivered_cfs[j]);
+  }
+}
 
 void HydraulicSolver::control_valve_coefficients(const HydraulicState& s, std::size_t k, Eigen::VectorXd& F) {
   auto& matrix_ = linear_->matrix;
@@ -349,6 +431,11 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
     resistance_[k] = net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe ? pipe_resistance(net, k) : 0.0;
     minor_k_[k] = minor_loss_coefficient(net, k);
   }
+  // emitter: p = (q / C)^(1/exponent) in the file's units, as a head loss in ft at q in cfs
+  emitter_k_.assign(static_cast<std::size_t>(junctions), 0.0);
+  for (std::size_t j = 0; j < emitter_k_.size() && j < net.emitter_coefficient.size(); ++j)
+    if (const double c = net.emitter_coefficient[j]; c > 0)
+      emitter_k_[j] = std::pow(net.units.flow_per_cfs / c, 1.0 / net.emitter_exponent) / net.units.pressure_per_ft;
 }
 
 void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, double& p, double& y) const {
@@ -564,11 +651,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       }
       if (off_diagonal_[k] >= 0) values[off_diagonal_[k]] -= p_[k];
     }
-    // node balances: flow excess (inflow - outflow - demand) onto the right-hand side
-    for (std::int32_t j = 0; j < junctions; ++j) {
-      excess_[static_cast<std::size_t>(j)] -= s.demand_cfs[static_cast<std::size_t>(j)];
-      F[j] += excess_[static_cast<std::size_t>(j)];
-    }
+    node_coefficients(s, F);
     for (std::size_t k = 0; k < links; ++k)
       if (controls_a_node(net_, k, s)) control_valve_coefficients(s, k, F);
     ldlt_.factorize(matrix_);
@@ -612,6 +695,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       if (a >= static_cast<std::size_t>(junctions)) s.demand_cfs[a] -= s.flow_cfs[k];
       if (b >= static_cast<std::size_t>(junctions)) s.demand_cfs[b] += s.flow_cfs[k];
     }
+    update_node_flows(s, relax, change, total);
     s.iterations = iteration;
     s.relative_error = total > net_.accuracy ? change / total : change;
     if (net_.damp_limit <= 0.0) valve_change = check_valves(s);

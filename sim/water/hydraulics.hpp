@@ -31,6 +31,9 @@ struct HydraulicState {
   std::vector<double> setting;     // pumps: relative speed; valves: setting (internal units), NaN
                                    // when fixed open or closed; pipes: roughness as read
   std::vector<double> tank_volume_ft3;  // per tank
+  std::vector<double> delivered_cfs;    // per junction: demand delivered (below demand_cfs under
+                                        // pressure-driven demand when pressure is short)
+  std::vector<double> emitter_cfs;      // per junction: emitter outflow
   int iterations = 0;
   double relative_error = 0.0;  // sum |dq| / sum |q| of the last iteration
   bool converged = false;
@@ -40,6 +43,10 @@ struct HydraulicState {
 /// EPANET's initial state: statuses and settings as read, 1 ft/s in open pipes, pumps at their
 /// design flow, tanks at their initial level; demands and reservoir heads of time 0.
 HydraulicState initial_state(const WaterNetwork& net);
+
+/// A node's reported demand: junctions their outflow (delivered demand + emitter), reservoirs and
+/// tanks their net inflow.
+double outflow(const HydraulicState& state, std::size_t node);
 
 /// Junction demands, reservoir heads and pump speeds of the pattern period in force at `time_s`.
 void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& state);
@@ -63,6 +70,11 @@ class HydraulicSolver {
 
  private:
   void coefficients(const HydraulicState& state, std::size_t link, double& p, double& y) const;
+  /// Emitters and pressure-driven demands as links to the atmosphere (EPANET's emittercoeffs,
+  /// demandcoeffs) and the node balances (nodecoeffs).
+  void node_coefficients(const HydraulicState& state, Eigen::VectorXd& F);
+  /// Updates emitter and delivered-demand flows; adds to the sums of |dq| and |q|.
+  void update_node_flows(HydraulicState& state, double relax, double& change, double& total) const;
   /// PRV, PSV and FCV with a setting (EPANET's valvecoeffs), after the node balances.
   void control_valve_coefficients(const HydraulicState& state, std::size_t link, Eigen::VectorXd& F);
   /// EPANET's valvestatus: PRV/PSV active, open or closed by the heads; returns whether any changed.
@@ -82,6 +94,7 @@ class HydraulicSolver {
   std::vector<double> excess_;  // per node: inflow - outflow - demand of the current iteration
   std::vector<std::int32_t> diagonal_, off_diagonal_;  // positions in the matrix's value array
   std::vector<double> resistance_, minor_k_;  // per link, computed once
+  std::vector<double> emitter_k_;  // per junction: emitter head loss z = k |q|^(1/exponent), ft and cfs
 };
 
 /// Solves the snapshot at time 0 (demands of time 0, initial tank levels).

@@ -106,6 +106,7 @@ Units units_for(const std::string& name, const std::string& where) {
 
 void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, std::string& default_pattern) {
   std::string units = "GPM";
+  double minimum_pressure = 0.0, required_pressure = 0.1;
   for (const auto& l : lines) {
     const auto key = upper(l.tokens[0]);
     const auto second = l.tokens.size() > 1 ? upper(l.tokens[1]) : std::string{};
@@ -126,14 +127,23 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
       else throw InputError(r.at(l, "UNBALANCED") + ": '" + l.tokens[1] + "' is not STOP or CONTINUE");
     } else if (key == "DEMAND" && second == "MULTIPLIER") net.demand_multiplier = r.number(l, 2, "DEMAND MULTIPLIER");
     else if (key == "DEMAND" && second == "MODEL") {
-      if (l.tokens.size() > 2 && upper(l.tokens[2]) == "PDA")
-        throw InputError(r.at(l, "DEMAND MODEL") + ": pressure-driven demand is not supported yet");
-    } else if (key == "VISCOSITY") net.viscosity_ft2_s = 1.1e-5 * r.number(l, 1, "VISCOSITY");
+      const auto model = l.tokens.size() > 2 ? upper(l.tokens[2]) : std::string{};
+      if (model != "PDA" && model != "DDA") throw InputError(r.at(l, "DEMAND MODEL") + ": '" + model + "' is not DDA or PDA");
+      net.pressure_driven = model == "PDA";
+    } else if (key == "MINIMUM" && second == "PRESSURE") minimum_pressure = r.number(l, 2, "MINIMUM PRESSURE");
+    else if (key == "REQUIRED" && second == "PRESSURE") required_pressure = r.number(l, 2, "REQUIRED PRESSURE");
+    else if (key == "PRESSURE" && second == "EXPONENT") net.pressure_exponent = r.number(l, 2, "PRESSURE EXPONENT");
+    else if (key == "EMITTER" && second == "EXPONENT") net.emitter_exponent = r.number(l, 2, "EMITTER EXPONENT"); else if (key == "VISCOSITY") net.viscosity_ft2_s = 1.1e-5 * r.number(l, 1, "VISCOSITY");
     else if (key == "SPECIFIC" && second == "GRAVITY") net.specific_gravity = r.number(l, 2, "SPECIFIC GRAVITY");
     else if (key == "PATTERN") default_pattern = l.tokens.size() > 1 ? l.tokens[1] : "";
   }
   net.units = units_for(units, r.path() + ": [OPTIONS]");
   net.units.pressure_per_ft *= net.specific_gravity;
+  if (net.emitter_exponent <= 0) throw InputError(r.path() + ": [OPTIONS] EMITTER EXPONENT must be positive");
+  if (net.pressure_driven && (required_pressure <= minimum_pressure || net.pressure_exponent <= 0))
+    throw InputError(r.path() + ": [OPTIONS] pressure-driven demand needs REQUIRED PRESSURE above MINIMUM PRESSURE and a positive PRESSURE EXPONENT");
+  net.min_pressure_ft = minimum_pressure / net.units.pressure_per_ft;
+  net.required_pressure_ft = required_pressure / net.units.pressure_per_ft;
 }
 
 /// A time as EPANET writes it: "h", "h:mm", "h:mm:ss", a number with a unit (SEC, MIN, HOURS,
@@ -411,8 +421,6 @@ WaterNetwork read_inp(const std::string& path) {
     if (!sections[unsupported].empty())
       throw InputError(r.at(sections[unsupported].front(), sections[unsupported].front().tokens[0]) + ": [" + unsupported +
                        "] are not supported yet by the hydraulic solver");
-  for (const auto& l : sections["EMITTERS"])
-    if (r.number(l, 1, "coefficient") != 0.0) throw InputError(r.at(l, l.tokens[0]) + ": emitters are not supported yet");
   read_patterns(r, sections["PATTERNS"], net);
   read_curves(r, sections["CURVES"], net);
 
@@ -456,6 +464,14 @@ WaterNetwork read_inp(const std::string& path) {
       net.base_demand_cfs[j] += demand * (pattern < 0 ? 1.0 : net.patterns[static_cast<std::size_t>(pattern)].at(0, net.times));
     }
     net.demand_begin.push_back(static_cast<std::int32_t>(net.demand_cfs.size()));
+  }
+  net.emitter_coefficient.assign(static_cast<std::size_t>(net.junction_count), 0.0);
+  for (const auto& l : sections["EMITTERS"]) {
+    const auto it = node_index.find(upper(l.tokens[0]));
+    if (it == node_index.end() || it->second >= net.junction_count) throw InputError(r.at(l, l.tokens[0]) + ": [EMITTERS] names a junction that is not defined");
+    const double c = r.number(l, 1, "coefficient");
+    if (c < 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'coefficient' is negative");
+    net.emitter_coefficient[static_cast<std::size_t>(it->second)] = c;
   }
   for (const auto& l : sections["RESERVOIRS"]) {
     const double head = r.number(l, 1, "head") / u.length_per_ft;
@@ -619,7 +635,7 @@ void ReportCsv::add(long time_s, const HydraulicState& state) {
     nodes_ += ',', nodes_ += net_.node_id[v], nodes_ += ',', nodes_ += node_type_name(net_.node_type[v]), nodes_ += ',';
     append(nodes_, state.head_ft[v] * u.length_per_ft), nodes_ += ',';
     append(nodes_, pressure), nodes_ += ',';
-    append(nodes_, state.demand_cfs[v] * u.flow_per_cfs), nodes_ += '\n';
+    append(nodes_, outflow(state, v) * u.flow_per_cfs), nodes_ += '\n';
   }
   constexpr double pi = 3.141592653589793;
   for (std::size_t k = 0; k < net_.link_count(); ++k) {

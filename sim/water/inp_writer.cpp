@@ -56,7 +56,7 @@ class InpText {
   std::string build() {
     constant_pattern_ = needs_constant_pattern() ? "SOFIATWIN_CONSTANT" : "";
     text_ = "[TITLE]\n" + net_.name + " (written by sofiatwin)\n\n";
-    options(), times(), junctions(), reservoirs(), tanks(), pipes(), pumps(), valves(), status(), patterns(), curves(),
+    options(), times(), junctions(), emitters(), reservoirs(), tanks(), pipes(), pumps(), valves(), status(), patterns(), curves(),
         controls(), energy();
     text_ += "[END]\n";
     return text_;
@@ -93,6 +93,13 @@ class InpText {
     line("DampLimit " + number(net_.damp_limit));
     line(net_.extra_trials < 0 ? "Unbalanced STOP" : "Unbalanced CONTINUE " + std::to_string(net_.extra_trials));
     line("Demand Multiplier " + number(net_.demand_multiplier));
+    line("Emitter Exponent " + number(net_.emitter_exponent));
+    if (net_.pressure_driven) {
+      line("Demand Model PDA");
+      line("Minimum Pressure " + number(net_.min_pressure_ft * u_.pressure_per_ft));
+      line("Required Pressure " + number(net_.required_pressure_ft * u_.pressure_per_ft));
+      line("Pressure Exponent " + number(net_.pressure_exponent));
+    }
   }
 
   void times() {
@@ -115,6 +122,12 @@ class InpText {
       for (auto d = net_.demand_begin[static_cast<std::size_t>(j)]; d < net_.demand_begin[static_cast<std::size_t>(j) + 1]; ++d)
         line(node(j) + " " + number(net_.demand_cfs[static_cast<std::size_t>(d)] * u_.flow_per_cfs) + " " +
              pattern_id(net_.demand_pattern[static_cast<std::size_t>(d)]));
+  }
+
+  void emitters() {
+    section("EMITTERS");
+    for (std::size_t j = 0; j < net_.emitter_coefficient.size(); ++j)
+      if (net_.emitter_coefficient[j] > 0) line(net_.node_id[j] + " " + number(net_.emitter_coefficient[j]));
   }
 
   void reservoirs() {

@@ -111,6 +111,10 @@ struct WaterNetwork {
   int max_check = 10;       // ...up to this trial
   double damp_limit = 0.0;  // DAMPLIMIT: below this relative error, flow changes are damped (0.6)
   double demand_multiplier = 1.0;
+  // pressure-driven demand (Wagner): full demand at PREQ, none below PMIN, exponent PEXP
+  bool pressure_driven = false;
+  double min_pressure_ft = 0.0, required_pressure_ft = 0.1 / 0.4333, pressure_exponent = 0.5;
+  double emitter_exponent = 0.5;  // EMITTER EXPONENT: q = C p^exponent
   double viscosity_ft2_s = 1.1e-5;
   double specific_gravity = 1.0;
   Times times;
@@ -129,6 +133,7 @@ struct WaterNetwork {
   std::vector<std::int32_t> demand_begin;
   std::vector<double> demand_cfs;
   std::vector<std::int32_t> demand_pattern;  // -1: constant
+  std::vector<double> emitter_coefficient;   // per junction: C in the file's units (flow / pressure^exponent), 0 = none
 
   // links in file order (pipes, then pumps, then valves)
   std::vector<std::string> link_id;

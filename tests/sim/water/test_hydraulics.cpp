@@ -78,6 +78,11 @@ TEST_P(EpanetReference, HeadsFlowsStatusesAndStepsMatchOverThePeriod) {
       if (row == nodes.end()) continue;  // the reference dump is thinned for some networks
       ++compared_nodes;
       EXPECT_NEAR(state.head_ft[v] * net.units.length_per_ft, std::stod(row->second.at("head")), 1e-3) << name << " t " << t << " node " << net.node_id[v];
+      if (net.node_type[v] == NodeType::junction) {  // demand delivered (pressure-driven) + emitter outflow
+        const double expected = std::stod(row->second.at("demand")), ours = outflow(state, v) * net.units.flow_per_cfs;
+        EXPECT_TRUE(std::abs(ours - expected) <= std::max(1e-3 * std::abs(expected), flow_noise))
+            << name << " t " << t << " junction demand " << net.node_id[v] << ": " << ours << " vs " << expected;
+      }
     }
     for (std::size_t k = 0; k < net.link_count(); ++k) {
       const auto row = links.find({t, net.link_id[k]});
@@ -123,7 +128,7 @@ TEST_P(EpanetReference, MassAndEnergyBalanceOverThePeriod) {
     // to 1e7 cfs/ft (the 1e-7 gradient floor, as in EPANET), so rounding of heads near 1e3 ft
     // leaves up to ~1e-6 cfs in a node's balance.
     for (std::int32_t j = 0; j < net.junction_count; ++j)
-      EXPECT_NEAR(balance[static_cast<std::size_t>(j)], state.demand_cfs[static_cast<std::size_t>(j)], 1e-5) << name << " t " << t << " junction " << net.node_id[static_cast<std::size_t>(j)];
+      EXPECT_NEAR(balance[static_cast<std::size_t>(j)], outflow(state, static_cast<std::size_t>(j)), 1e-5) << name << " t " << t << " junction " << net.node_id[static_cast<std::size_t>(j)];
     for (std::size_t k = 0; k < net.link_count(); ++k) {
       if (is_closed(state.status[k])) continue;
       const double dh = state.head_ft[static_cast<std::size_t>(net.from_node[k])] - state.head_ft[static_cast<std::size_t>(net.to_node[k])];
@@ -180,7 +185,7 @@ TEST_P(TankNetwork, TankVolumesIntegrateInflow) {
 
 INSTANTIATE_TEST_SUITE_P(Networks, TankNetwork, ::testing::Values("Net1", "Net2", "Net3"));
 INSTANTIATE_TEST_SUITE_P(Networks, EpanetReference,
-                         ::testing::Values("Hanoi", "MOD", "KL", "Balerma", "RuralNetwork", "Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4"));
+                         ::testing::Values("Hanoi", "MOD", "KL", "Balerma", "RuralNetwork", "Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4", "ZJ_PDA"));
 
 namespace {
 
@@ -272,7 +277,27 @@ TEST_P(InpRoundTrip, WriteThenReadGivesTheSameNetworkAndResults) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Networks, InpRoundTrip, ::testing::Values("Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4", "Richmond_standard", "Balerma"));
+INSTANTIATE_TEST_SUITE_P(Networks, InpRoundTrip, ::testing::Values("Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4", "Richmond_standard", "Balerma", "ZJ_PDA"));
+
+TEST(WaterSimulation, EmittersAndPressureDrivenDemandFollowTheirLaws) {
+  // A reservoir feeds two junctions through long thin pipes: J1 has an emitter (q = C p^0.5),
+  // J2 a demand under pressure-driven analysis (Wagner: full at 20 m, none at 0 m, exponent 0.5).
+  const auto dir = test::temp_dir("inp-emitter");
+  const auto net = read_inp(test::write_file(dir / "e.inp",
+      "[JUNCTIONS]\n J1 0 0\n J2 0 40\n[RESERVOIRS]\n R1 30\n[PIPES]\n P1 R1 J1 2000 100 100\n P2 J1 J2 2000 100 100\n"
+      "[EMITTERS]\n J1 1.5\n[OPTIONS]\n Units LPS\n Demand Model PDA\n Minimum Pressure 0\n Required Pressure 20\n"
+      " Pressure Exponent 0.5\n"));
+  const auto state = solve_steady(net, 1e-4);
+  ASSERT_TRUE(state.converged);
+  const double m = net.units.pressure_per_ft, lps = net.units.flow_per_cfs;
+  const double p1 = (state.head_ft[0] - net.elevation_ft[0]) * m, p2 = (state.head_ft[1] - net.elevation_ft[1]) * m;
+  EXPECT_NEAR(state.emitter_cfs[0] * lps, 1.5 * std::sqrt(p1), 1e-3);
+  ASSERT_GT(p2, 0.0);
+  ASSERT_LT(p2, 20.0);  // short of the required pressure: part of the 40 L/s is delivered
+  EXPECT_NEAR(state.delivered_cfs[1] * lps, 40.0 * std::sqrt(p2 / 20.0), 1e-3);
+  // mass balance: the reservoir supplies the emitter and the delivered demand
+  EXPECT_NEAR(state.flow_cfs[0], state.emitter_cfs[0] + state.delivered_cfs[1], 1e-6);
+}
 
 TEST(InpReader, ClockTimesWithAndWithoutAmPm) {
   const auto dir = test::temp_dir("inp-clock");
