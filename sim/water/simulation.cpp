@@ -124,7 +124,7 @@ bool is_report_time(const Times& t, long time_s) {
 
 }  // namespace
 
-SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report, double accuracy_factor) {
+SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report, double accuracy_factor, const StepCallback& on_step) {
   SimulationResult result;
   auto state = initial_state(net);
   HydraulicSolver solver(net);
@@ -144,6 +144,7 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
     }
     const long dt = time_s < net.times.duration_s && !halt ? next_step(net, state, time_s) : 0;
     result.steps.push_back({step, time_s, dt, state.iterations, state.relative_error, state.converged});
+    if (on_step) on_step(time_s, dt, state);
     if (halt) {
       result.halted = true;
       result.halted_at_s = time_s;

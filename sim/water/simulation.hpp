@@ -34,7 +34,12 @@ struct SimulationResult {
 /// Called at every reporting time (REPORT START + k REPORT TIMESTEP) with the solution then.
 using ReportCallback = std::function<void(long time_s, const HydraulicState& state)>;
 
+/// Called after every hydraulic solve with the solution and the length of the step it holds for
+/// (0 at the end of the period): what period totals (energy, volumes) integrate.
+using StepCallback = std::function<void(long time_s, long step_s, const HydraulicState& state)>;
+
 /// Runs the period [0, DURATION] (one solve when the duration is 0).
-SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report, double accuracy_factor = 1.0);
+SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report, double accuracy_factor = 1.0,
+                          const StepCallback& on_step = {});
 
 }  // namespace sofiatwin::water

@@ -1,0 +1,124 @@
+#include "scenario.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <limits>
+
+#include "sim/core/input_error.hpp"
+#include "sim/water/hydraulics.hpp"
+
+namespace sofiatwin::water {
+namespace {
+
+std::size_t link_index(const WaterNetwork& net, const std::string& id, const char* what) {
+  const auto it = std::find(net.link_id.begin(), net.link_id.end(), id);
+  if (it == net.link_id.end()) throw InputError(std::string(what) + ": link '" + id + "' is not in network " + net.name);
+  return static_cast<std::size_t>(it - net.link_id.begin());
+}
+
+std::size_t node_index(const WaterNetwork& net, const std::string& id, const char* what) {
+  const auto it = std::find(net.node_id.begin(), net.node_id.end(), id);
+  if (it == net.node_id.end()) throw InputError(std::string(what) + ": node '" + id + "' is not in network " + net.name);
+  return static_cast<std::size_t>(it - net.node_id.begin());
+}
+
+}  // namespace
+
+WaterNetwork apply_interventions(const WaterNetwork& original, const WaterInterventions& changes) {
+  WaterNetwork net = original;
+  for (const auto& id : changes.closed_links) {
+    const auto k = link_index(net, id, "closed link");
+    net.initially_closed[k] = 1;
+    if (is_valve(net.link_type[k])) net.initially_fixed[k] = 1;
+    // a closure holds for the whole period: controls on the link no longer reopen it
+    net.controls.erase(std::remove_if(net.controls.begin(), net.controls.end(), [&](const Control& c) { return c.link == static_cast<std::int32_t>(k); }),
+                       net.controls.end());
+    if (const auto p = net.pump_of_link[k]; p >= 0) net.pumps[static_cast<std::size_t>(p)].speed_pattern = -1;
+  }
+  for (const auto& [id, value] : changes.valve_settings) {
+    const auto k = link_index(net, id, "valve setting");
+    const auto type = net.link_type[k];
+    if (!is_valve(type) || type == LinkType::gpv) throw InputError("valve setting: link '" + id + "' is not a PRV, PSV, PBV, FCV or TCV");
+    const double scale = type == LinkType::fcv ? net.units.flow_per_cfs : type == LinkType::tcv ? 1.0 : net.units.pressure_per_ft;
+    net.initial_setting[k] = value / scale;
+    net.initially_fixed[k] = 0, net.initially_closed[k] = 0;
+  }
+  if (!changes.junction_demand_multiplier.empty()) {
+    if (changes.junction_demand_multiplier.size() != static_cast<std::size_t>(net.junction_count))
+      throw InputError("demand multipliers: " + std::to_string(changes.junction_demand_multiplier.size()) + " given, network " + net.name +
+                       " has " + std::to_string(net.junction_count) + " junctions");
+    for (std::int32_t j = 0; j < net.junction_count; ++j) {
+      const double m = changes.junction_demand_multiplier[static_cast<std::size_t>(j)];
+      if (!(m >= 0)) throw InputError("demand multipliers: junction " + net.node_id[static_cast<std::size_t>(j)] + " has a negative multiplier");
+      for (auto d = net.demand_begin[static_cast<std::size_t>(j)]; d < net.demand_begin[static_cast<std::size_t>(j) + 1]; ++d)
+        net.demand_cfs[static_cast<std::size_t>(d)] *= m;
+      net.base_demand_cfs[static_cast<std::size_t>(j)] *= m;
+    }
+  }
+  for (const auto& [id, speeds] : changes.pump_speed_schedules) {
+    const auto k = link_index(net, id, "pump schedule");
+    const auto p = net.pump_of_link[k];
+    if (p < 0) throw InputError("pump schedule: link '" + id + "' is not a pump");
+    if (speeds.empty() || std::any_of(speeds.begin(), speeds.end(), [](double v) { return !(v >= 0); }))
+      throw InputError("pump schedule: pump '" + id + "' needs one or more speeds >= 0");
+    net.patterns.push_back({"schedule:" + id, speeds});
+    net.pumps[static_cast<std::size_t>(p)].speed_pattern = static_cast<std::int32_t>(net.patterns.size()) - 1;
+    net.controls.erase(std::remove_if(net.controls.begin(), net.controls.end(), [&](const Control& c) { return c.link == static_cast<std::int32_t>(k); }),
+                       net.controls.end());
+  }
+  for (const auto& [id, coefficient] : changes.emitter_coefficients) {
+    const auto v = node_index(net, id, "leakage");
+    if (v >= static_cast<std::size_t>(net.junction_count)) throw InputError("leakage: node '" + id + "' is not a junction");
+    if (!(coefficient >= 0)) throw InputError("leakage: junction '" + id + "' has a negative coefficient");
+    net.emitter_coefficient[v] = coefficient;
+  }
+  return net;
+}
+
+double pump_power_kw(const WaterNetwork& net, const Pump& pump, const HydraulicState& state) {
+  const auto k = static_cast<std::size_t>(pump.link);
+  const double q = state.flow_cfs[k];
+  if (is_closed(state.status[k]) || q <= 0.0) return 0.0;
+  const double gain = state.head_ft[static_cast<std::size_t>(net.to_node[k])] - state.head_ft[static_cast<std::size_t>(net.from_node[k])];
+  double efficiency = net.global_efficiency_pct;
+  if (pump.efficiency_curve >= 0) {
+    const auto& c = net.curves[static_cast<std::size_t>(pump.efficiency_curve)];
+    const double x = q / std::max(state.setting[k], 1e-9) * net.units.flow_per_cfs;  // at the speed-adjusted flow, as EPANET
+    if (x <= c.x.front()) efficiency = c.y.front();
+    else if (x >= c.x.back()) efficiency = c.y.back();
+    else {
+      const auto i = static_cast<std::size_t>(std::upper_bound(c.x.begin(), c.x.end(), x) - c.x.begin());
+      efficiency = c.y[i - 1] + (c.y[i] - c.y[i - 1]) * (x - c.x[i - 1]) / (c.x[i] - c.x[i - 1]);
+    }
+  }
+  efficiency = std::max(efficiency, 1.0) / 100.0;
+  return std::max(gain, 0.0) * q * net.specific_gravity / 8.814 / efficiency * 0.7457;
+}
+
+WaterKpis simulate_kpis(const WaterNetwork& net, double pressure_threshold) {
+  WaterKpis k;
+  const double m3_per_ft3 = 0.3048 * 0.3048 * 0.3048;
+  const auto junctions = static_cast<std::size_t>(net.junction_count);
+  std::vector<char> deficit(junctions, 0);
+  k.min_pressure = std::numeric_limits<double>::infinity();
+  k.max_pressure = -std::numeric_limits<double>::infinity();
+  const auto result = simulate(net, {}, 1.0, [&](long, long step_s, const HydraulicState& s) {
+    const double dt = static_cast<double>(step_s);
+    for (std::size_t j = 0; j < junctions; ++j) {
+      k.demand_m3 += std::max(s.demand_cfs[j], 0.0) * dt * m3_per_ft3;
+      k.delivered_m3 += std::max(s.delivered_cfs[j], 0.0) * dt * m3_per_ft3;
+      k.leakage_m3 += std::max(s.emitter_cfs[j], 0.0) * dt * m3_per_ft3;
+      if (s.demand_cfs[j] <= 0.0) continue;  // pressure matters where water is used
+      const double p = (s.head_ft[j] - net.elevation_ft[j]) * net.units.pressure_per_ft;
+      k.min_pressure = std::min(k.min_pressure, p), k.max_pressure = std::max(k.max_pressure, p);
+      if (p < pressure_threshold) deficit[j] = 1, k.pressure_deficit_junction_hours += dt / 3600.0;
+    }
+    for (const auto& pump : net.pumps) k.pump_energy_kwh += pump_power_kw(net, pump, s) * dt / 3600.0;
+  });
+  k.pressure_deficit_junctions = static_cast<int>(std::count(deficit.begin(), deficit.end(), 1));
+  k.completed = !result.halted;
+  return k;
+}
+
+}  // namespace sofiatwin::water

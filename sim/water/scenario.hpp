@@ -1,0 +1,45 @@
+// What-if hooks and period KPIs for the scenario layer: interventions applied to a copy of a
+// network (burst isolation, pressure management, demand change by area, pump schedules, leakage),
+// and totals over a run (demand, delivered demand, leakage, pressure deficit, pump energy).
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/water/network.hpp"
+#include "sim/water/simulation.hpp"
+
+namespace sofiatwin::water {
+
+/// Changes to a network; ids are the network's own, values in the file's units.
+struct WaterInterventions {
+  std::vector<std::string> closed_links;                          // burst isolation, closures
+  std::vector<std::pair<std::string, double>> valve_settings;     // e.g. PRV pressure settings
+  std::vector<double> junction_demand_multiplier;                 // per junction (the caller maps areas); empty: none
+  std::vector<std::pair<std::string, std::vector<double>>> pump_speed_schedules;  // per pattern step, repeating
+  std::vector<std::pair<std::string, double>> emitter_coefficients;  // leakage: q = C p^exponent at a junction
+};
+
+/// A copy of `net` with the interventions applied. Throws InputError naming an unknown id or an
+/// intervention that does not fit the element (a setting on a pipe, a schedule on a valve).
+WaterNetwork apply_interventions(const WaterNetwork& net, const WaterInterventions& changes);
+
+struct WaterKpis {
+  double demand_m3 = 0.0;            // consumer demand requested over the period
+  double delivered_m3 = 0.0;         // consumer demand delivered (less under pressure-driven demand)
+  double leakage_m3 = 0.0;           // emitter outflow (leakage) over the period
+  double pump_energy_kwh = 0.0;      // EPANET's pump energy: gain x flow x gravity / efficiency
+  int pressure_deficit_junctions = 0;       // junctions with demand below the threshold at some step
+  double pressure_deficit_junction_hours = 0.0;
+  double min_pressure = 0.0, max_pressure = 0.0;  // over junctions with demand and steps, file units
+  bool completed = true;             // false when the run stopped early
+};
+
+/// Runs the period and integrates the KPIs over its hydraulic steps (each step's solution held
+/// for its length). `pressure_threshold` in the file's pressure units (e.g. 20 m).
+WaterKpis simulate_kpis(const WaterNetwork& net, double pressure_threshold);
+
+/// Pump power (kW) at a state: gain x flow x specific gravity / 8.814 / efficiency x 0.7457.
+double pump_power_kw(const WaterNetwork& net, const Pump& pump, const HydraulicState& state);
+
+}  // namespace sofiatwin::water
