@@ -186,11 +186,14 @@ void read_times(const Reader& r, const std::vector<Line>& lines, Times& t) {
     else if (key == "REPORT" && second == "TIMESTEP") t.report_step_s = parse_time(r, l, 2, "REPORT TIMESTEP");
     else if (key == "REPORT" && second == "START") t.report_start_s = parse_time(r, l, 2, "REPORT START");
     else if (key == "START" && second == "CLOCKTIME") t.start_clock_s = parse_time(r, l, 2, "START CLOCKTIME", "AM");
+    else if (key == "RULE" && second == "TIMESTEP") t.rule_step_s = parse_time(r, l, 2, "RULE TIMESTEP");
   }
   if (t.hydraulic_step_s <= 0 || t.pattern_step_s <= 0 || t.report_step_s <= 0)
     throw InputError(r.path() + ": [TIMES]: time steps must be positive");
   // EPANET: the hydraulic step never exceeds the pattern or the report step
   t.hydraulic_step_s = std::min({t.hydraulic_step_s, t.pattern_step_s, t.report_step_s});
+  if (t.rule_step_s <= 0) t.rule_step_s = std::max(1L, t.hydraulic_step_s / 10);
+  t.rule_step_s = std::min(t.rule_step_s, t.hydraulic_step_s);
 }
 
 /// A valve setting from the file's units to the internal ones: pressures to ft of head, flows to
@@ -387,6 +390,105 @@ void read_controls(const Reader& r, const std::vector<Line>& lines, WaterNetwork
   }
 }
 
+/// [RULES]: RULE id, IF/AND/OR premises, THEN/ELSE/AND actions, PRIORITY.
+void read_rules(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, const std::unordered_map<std::string, std::int32_t>& node_index,
+                const std::unordered_map<std::string, std::int32_t>& link_index) {
+  enum class Part { none, premises, then_actions, else_actions };
+  Part part = Part::none;
+  auto find = [&](const Line& l, const std::unordered_map<std::string, std::int32_t>& index, std::size_t i, const char* what) {
+    if (i >= l.tokens.size()) throw InputError(r.at(l, l.tokens[0]) + ": the rule clause is incomplete");
+    const auto it = index.find(upper(l.tokens[i]));
+    if (it == index.end()) throw InputError(r.at(l, l.tokens[i]) + ": " + what + " '" + l.tokens[i] + "' is not defined");
+    return it->second;
+  };
+  auto status_word = [&](const Line& l, std::size_t i, LinkStatus& s) {
+    const auto w = upper(l.tokens[i]);
+    if (w == "OPEN") s = LinkStatus::open;
+    else if (w == "CLOSED") s = LinkStatus::closed;
+    else if (w == "ACTIVE") s = LinkStatus::active;
+    else return false;
+    return true;
+  };
+  for (const auto& l : lines) {
+    const auto key = upper(l.tokens[0]);
+    if (key == "RULE") {
+      if (l.tokens.size() < 2) throw InputError(r.at(l, "RULE") + ": a rule needs an id");
+      net.rules.push_back({l.tokens[1], {}, {}, {}, 0});
+      part = Part::none;
+      continue;
+    }
+    if (net.rules.empty()) throw InputError(r.at(l, l.tokens[0]) + ": rule clause before any RULE line");
+    auto& rule = net.rules.back();
+    if (key == "PRIORITY") {
+      rule.priority = r.number(l, 1, "PRIORITY");
+      continue;
+    }
+    if (key == "IF") part = Part::premises;
+    else if (key == "THEN") part = Part::then_actions;
+    else if (key == "ELSE") part = Part::else_actions;
+    else if (key != "AND" && key != "OR") throw InputError(r.at(l, l.tokens[0]) + ": a rule clause starts with IF, AND, OR, THEN, ELSE or PRIORITY");
+    if (part == Part::none) throw InputError(r.at(l, l.tokens[0]) + ": a rule clause before IF");
+    if (part == Part::premises) {
+      // object [id] attribute relation value
+      RulePremise p;
+      p.joined_by_or = key == "OR";
+      const auto object = l.tokens.size() > 1 ? upper(l.tokens[1]) : std::string{};
+      std::size_t at = 2;
+      const bool system = object == "SYSTEM";
+      const bool node = object == "NODE" || object == "JUNCTION" || object == "RESERVOIR" || object == "TANK";
+      const bool link = object == "LINK" || object == "PIPE" || object == "PUMP" || object == "VALVE";
+      if (!system && !node && !link) throw InputError(r.at(l, object) + ": a premise's object is NODE, JUNCTION, RESERVOIR, TANK, LINK, PIPE, PUMP, VALVE or SYSTEM");
+      if (!system) p.index = find(l, node ? node_index : link_index, at++, node ? "node" : "link");
+      if (l.tokens.size() < at + 3) throw InputError(r.at(l, l.tokens[0]) + ": a premise reads object id attribute relation value");
+      const auto attribute = upper(l.tokens[at]);
+      static const std::map<std::string, RulePremise::Variable> variables = {
+          {"DEMAND", RulePremise::Variable::demand}, {"HEAD", RulePremise::Variable::head}, {"GRADE", RulePremise::Variable::head},
+          {"PRESSURE", RulePremise::Variable::pressure}, {"LEVEL", RulePremise::Variable::level}, {"FLOW", RulePremise::Variable::flow},
+          {"STATUS", RulePremise::Variable::status}, {"SETTING", RulePremise::Variable::setting}, {"FILLTIME", RulePremise::Variable::fill_time},
+          {"DRAINTIME", RulePremise::Variable::drain_time}, {"TIME", RulePremise::Variable::time}, {"CLOCKTIME", RulePremise::Variable::clock_time}};
+      const auto v = variables.find(attribute);
+      if (v == variables.end()) throw InputError(r.at(l, l.tokens[at]) + ": unknown attribute '" + l.tokens[at] + "' in a premise");
+      p.variable = v->second;
+      if (system && p.variable == RulePremise::Variable::demand) p.variable = RulePremise::Variable::system_demand;
+      static const std::map<std::string, RulePremise::Relation> relations = {
+          {"=", RulePremise::Relation::eq}, {"IS", RulePremise::Relation::eq}, {"<>", RulePremise::Relation::ne}, {"NOT", RulePremise::Relation::ne},
+          {"<", RulePremise::Relation::lt}, {"BELOW", RulePremise::Relation::lt}, {">", RulePremise::Relation::gt}, {"ABOVE", RulePremise::Relation::gt},
+          {"<=", RulePremise::Relation::le}, {">=", RulePremise::Relation::ge}};
+      const auto rel = relations.find(upper(l.tokens[at + 1]));
+      if (rel == relations.end()) throw InputError(r.at(l, l.tokens[at + 1]) + ": unknown relation '" + l.tokens[at + 1] + "'");
+      p.relation = rel->second;
+      if (p.variable == RulePremise::Variable::status) {
+        if (!status_word(l, at + 2, p.status_value)) throw InputError(r.at(l, l.tokens[at + 2]) + ": a status premise takes OPEN, CLOSED or ACTIVE");
+      } else if (p.variable == RulePremise::Variable::time || p.variable == RulePremise::Variable::clock_time) {
+        p.value = static_cast<double>(parse_time(r, l, at + 2, "time", "HOURS"));
+        if (p.variable == RulePremise::Variable::clock_time) p.value = std::fmod(p.value, 86400.0);
+      } else {
+        p.value = r.number(l, at + 2, "value");
+      }
+      rule.premises.push_back(p);
+    } else {
+      // LINK|PIPE|PUMP|VALVE id STATUS|SETTING IS value
+      RuleAction a;
+      a.link = find(l, link_index, 2, "link");
+      if (l.tokens.size() < 6) throw InputError(r.at(l, l.tokens[0]) + ": an action reads LINK id STATUS IS value or LINK id SETTING IS value");
+      const auto what = upper(l.tokens[3]);
+      if (what == "STATUS") {
+        LinkStatus st{};
+        if (!status_word(l, 5, st)) throw InputError(r.at(l, l.tokens[5]) + ": an action's status is OPEN, CLOSED or ACTIVE");
+        a.sets_status = st != LinkStatus::active;
+        a.open = st != LinkStatus::closed;
+        if (!a.sets_status) a.setting = std::nan("");
+      } else if (what == "SETTING") {
+        a.sets_status = false;
+        a.setting = r.number(l, 5, "setting");
+      } else {
+        throw InputError(r.at(l, l.tokens[3]) + ": an action sets STATUS or SETTING");
+      }
+      (part == Part::then_actions ? rule.then_actions : rule.else_actions).push_back(a);
+    }
+  }
+}
+
 void read_energy(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, const std::unordered_map<std::string, std::int32_t>& link_index) {
   for (const auto& l : lines) {
     const auto key = upper(l.tokens[0]);
@@ -417,7 +519,7 @@ WaterNetwork read_inp(const std::string& path) {
   std::string default_pattern = "1";
   read_options(r, sections["OPTIONS"], net, default_pattern);
   read_times(r, sections["TIMES"], net.times);
-  for (const char* unsupported : {"RULES", "LEAKAGE"})
+  for (const char* unsupported : {"LEAKAGE"})
     if (!sections[unsupported].empty())
       throw InputError(r.at(sections[unsupported].front(), sections[unsupported].front().tokens[0]) + ": [" + unsupported +
                        "] are not supported yet by the hydraulic solver");
@@ -564,6 +666,7 @@ WaterNetwork read_inp(const std::string& path) {
     }
   }
   read_controls(r, sections["CONTROLS"], net, node_index, link_index);
+  read_rules(r, sections["RULES"], net, node_index, link_index);
   read_energy(r, sections["ENERGY"], net, link_index);
   if (net.junction_count == 0 || net.link_id.empty()) throw InputError(path + ": no junctions or no links");
   if (net.node_id.size() == static_cast<std::size_t>(net.junction_count))

@@ -57,7 +57,7 @@ class InpText {
     constant_pattern_ = needs_constant_pattern() ? "SOFIATWIN_CONSTANT" : "";
     text_ = "[TITLE]\n" + net_.name + " (written by sofiatwin)\n\n";
     options(), times(), junctions(), emitters(), reservoirs(), tanks(), pipes(), pumps(), valves(), status(), patterns(), curves(),
-        controls(), energy();
+        controls(), rules(), energy();
     text_ += "[END]\n";
     return text_;
   }
@@ -112,6 +112,7 @@ class InpText {
     line("Report Timestep " + std::to_string(t.report_step_s) + " SEC");
     line("Report Start " + std::to_string(t.report_start_s) + " SEC");
     line("Start ClockTime " + std::to_string(t.start_clock_s) + " SEC");
+    line("Rule Timestep " + std::to_string(t.rule_step_s) + " SEC");
   }
 
   void junctions() {
@@ -237,6 +238,41 @@ class InpText {
         }
       }
       line("LINK " + net_.link_id[k] + " " + action + " " + when);
+    }
+  }
+
+  void rules() {
+    section("RULES");
+    static const char* attributes[] = {"DEMAND", "HEAD", "PRESSURE", "LEVEL", "FLOW", "STATUS", "SETTING", "FILLTIME", "DRAINTIME", "TIME", "CLOCKTIME", "DEMAND"};
+    static const char* relations[] = {"=", "<>", "<", "<=", ">", ">="};
+    auto status_word = [](LinkStatus st) { return st == LinkStatus::closed ? "CLOSED" : st == LinkStatus::active ? "ACTIVE" : "OPEN"; };
+    for (const auto& rule : net_.rules) {
+      text_ += "\nRULE " + rule.id + "\n";
+      for (std::size_t i = 0; i < rule.premises.size(); ++i) {
+        const auto& p = rule.premises[i];
+        const auto v = p.variable;
+        std::string object;
+        if (v == RulePremise::Variable::time || v == RulePremise::Variable::clock_time || v == RulePremise::Variable::system_demand) object = "SYSTEM";
+        else if (v == RulePremise::Variable::flow || v == RulePremise::Variable::status || v == RulePremise::Variable::setting)
+          object = "LINK " + net_.link_id[static_cast<std::size_t>(p.index)];
+        else object = "NODE " + node(p.index);
+        const std::string value = v == RulePremise::Variable::status ? status_word(p.status_value)
+                                  : v == RulePremise::Variable::time || v == RulePremise::Variable::clock_time ? clock(static_cast<long>(p.value))
+                                                                                                                 : number(p.value);
+        text_ += std::string(i == 0 ? "IF " : p.joined_by_or ? "OR " : "AND ") + object + " " + attributes[static_cast<int>(v)] + " " +
+                 relations[static_cast<int>(p.relation)] + " " + value + "\n";
+      }
+      auto actions = [&](const std::vector<RuleAction>& list, const char* first) {
+        for (std::size_t i = 0; i < list.size(); ++i) {
+          const auto& a = list[i];
+          const std::string what = a.sets_status ? std::string("STATUS IS ") + (a.open ? "OPEN" : "CLOSED")
+                                   : std::isnan(a.setting) ? "STATUS IS ACTIVE" : "SETTING IS " + number(a.setting);
+          text_ += std::string(i == 0 ? first : "AND ") + "LINK " + net_.link_id[static_cast<std::size_t>(a.link)] + " " + what + "\n";
+        }
+      };
+      actions(rule.then_actions, "THEN ");
+      actions(rule.else_actions, "ELSE ");
+      text_ += "PRIORITY " + number(rule.priority) + "\n";
     }
   }
 

@@ -42,6 +42,7 @@ struct Times {
   long report_step_s = 3600;
   long report_start_s = 0;
   long start_clock_s = 0;  // START CLOCKTIME, seconds after midnight
+  long rule_step_s = 0;    // RULE TIMESTEP (0: a tenth of the hydraulic step)
 };
 
 struct Pattern {
@@ -100,6 +101,33 @@ struct Control {
   double setting = 0;      // pump speed or valve setting (internal units); NaN: none (a valve fixed open or closed)
 };
 
+/// One condition of a rule ([RULES]): `object attribute relation value`.
+struct RulePremise {
+  enum class Variable : std::uint8_t { demand, head, pressure, level, flow, status, setting, fill_time, drain_time, time, clock_time, system_demand };
+  enum class Relation : std::uint8_t { eq, ne, lt, le, gt, ge };
+  bool joined_by_or = false;  // OR with the premises before it (else AND)
+  Variable variable = Variable::head;
+  Relation relation = Relation::eq;
+  std::int32_t index = -1;  // node or link
+  double value = 0;         // file units; times in seconds
+  LinkStatus status_value = LinkStatus::open;  // for status premises (open, closed or active)
+};
+
+/// `LINK id STATUS IS OPEN|CLOSED|ACTIVE` or `LINK id SETTING IS value`.
+struct RuleAction {
+  std::int32_t link = -1;
+  bool sets_status = true;
+  bool open = true;
+  double setting = 0;  // file units
+};
+
+struct Rule {
+  std::string id;
+  std::vector<RulePremise> premises;
+  std::vector<RuleAction> then_actions, else_actions;
+  double priority = 0;
+};
+
 struct WaterNetwork {
   std::string name;
   Units units;
@@ -153,6 +181,7 @@ struct WaterNetwork {
   std::vector<Tank> tanks;
   std::vector<std::int32_t> tank_of_node;  // index into tanks, -1 for other nodes
   std::vector<Control> controls;
+  std::vector<Rule> rules;
 
   [[nodiscard]] std::size_t node_count() const { return node_id.size(); }
   [[nodiscard]] std::size_t link_count() const { return link_id.size(); }

@@ -1,7 +1,9 @@
 #include "simulation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace sofiatwin::water {
 namespace {
@@ -118,6 +120,171 @@ long next_step(const WaterNetwork& net, const HydraulicState& s, long time_s) {
   return step;
 }
 
+/// The value a premise looks at, in the file's units (EPANET's checkvalue); false when undefined.
+bool premise_value(const WaterNetwork& net, const HydraulicState& s, const RulePremise& p, double& x) {
+  const Units& u = net.units;
+  const auto i = static_cast<std::size_t>(std::max(p.index, 0));
+  switch (p.variable) {
+    case RulePremise::Variable::system_demand:
+      x = 0;
+      for (std::int32_t j = 0; j < net.junction_count; ++j) x += std::max(s.demand_cfs[static_cast<std::size_t>(j)], 0.0);
+      x *= u.flow_per_cfs;
+      return true;
+    case RulePremise::Variable::demand: x = outflow(s, i) * u.flow_per_cfs; return true;
+    case RulePremise::Variable::head: x = s.head_ft[i] * u.length_per_ft; return true;
+    case RulePremise::Variable::pressure: x = (s.head_ft[i] - net.elevation_ft[i]) * u.pressure_per_ft; return true;
+    case RulePremise::Variable::level: x = (s.head_ft[i] - net.elevation_ft[i]) * u.length_per_ft; return true;
+    case RulePremise::Variable::flow: x = std::abs(s.flow_cfs[i]) * u.flow_per_cfs; return true;
+    case RulePremise::Variable::setting: {
+      if (std::isnan(s.setting[i])) return false;
+      const auto t = net.link_type[i];
+      x = s.setting[i] * (t == LinkType::prv || t == LinkType::psv || t == LinkType::pbv ? u.pressure_per_ft : t == LinkType::fcv ? u.flow_per_cfs : 1.0);
+      return true;
+    }
+    case RulePremise::Variable::fill_time:
+    case RulePremise::Variable::drain_time: {
+      const auto t = net.tank_of_node[i];
+      if (t < 0) return false;
+      const auto& tank = net.tanks[static_cast<std::size_t>(t)];
+      const double q = s.demand_cfs[i], v = s.tank_volume_ft3[static_cast<std::size_t>(t)];
+      if (p.variable == RulePremise::Variable::fill_time) {
+        if (q <= 1e-6) return false;
+        x = (tank.max_volume_ft3 - v) / q;
+      } else {
+        if (q >= -1e-6) return false;
+        x = (tank.min_volume_ft3 - v) / q;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+/// EPANET's checkpremise for the interval (t1, t2] that just passed.
+bool premise_holds(const WaterNetwork& net, const HydraulicState& s, const RulePremise& p, long t1, long t2) {
+  using R = RulePremise::Relation;
+  if (p.variable == RulePremise::Variable::time || p.variable == RulePremise::Variable::clock_time) {
+    if (p.variable == RulePremise::Variable::clock_time) t1 = (t1 + net.times.start_clock_s) % seconds_per_day, t2 = (t2 + net.times.start_clock_s) % seconds_per_day;
+    const auto x = static_cast<long>(p.value);
+    switch (p.relation) {
+      case R::lt: return t2 < x;
+      case R::le: return t2 <= x;
+      case R::gt: return t2 > x;
+      case R::ge: return t2 >= x;
+      default: {
+        const bool within = t2 < t1 ? (x >= t1 || x <= t2) : (x >= t1 && x <= t2);
+        return p.relation == R::eq ? within : !within;
+      }
+    }
+  }
+  if (p.variable == RulePremise::Variable::status) {
+    const auto st = s.status[static_cast<std::size_t>(p.index)];
+    const auto now = is_closed(st) ? LinkStatus::closed : st == LinkStatus::active ? LinkStatus::active : LinkStatus::open;
+    return p.relation == R::eq ? now == p.status_value : p.relation == R::ne && now != p.status_value;
+  }
+  double x = 0;
+  if (!premise_value(net, s, p, x)) return false;
+  constexpr double tol = 1e-3;  // EPANET's comparisons, kept as EPANET writes them
+  switch (p.relation) {
+    case R::eq: return std::abs(x - p.value) <= tol;
+    case R::ne: return std::abs(x - p.value) >= tol;
+    case R::lt: return x <= p.value + tol;
+    case R::le: return x <= p.value - tol;
+    case R::gt: return x >= p.value - tol;
+    case R::ge: return x >= p.value + tol;
+  }
+  return false;
+}
+
+bool rule_premises_hold(const WaterNetwork& net, const HydraulicState& s, const Rule& rule, long t1, long t2) {
+  bool result = true;
+  for (const auto& p : rule.premises) {
+    if (p.joined_by_or) {
+      if (!result) result = premise_holds(net, s, p, t1, t2);
+    } else {
+      if (!result) return false;
+      result = premise_holds(net, s, p, t1, t2);
+    }
+  }
+  return result;
+}
+
+/// Applies one rule action as EPANET's takeactions does; returns whether it changed the link.
+bool take_action(const WaterNetwork& net, HydraulicState& s, const RuleAction& a) {
+  const auto k = static_cast<std::size_t>(a.link);
+  const auto type = net.link_type[k];
+  const bool valve_with_setting = is_valve(type) && type != LinkType::gpv;
+  if (a.sets_status) {
+    if (a.open && is_closed(s.status[k])) {
+      if (type == LinkType::pump) s.setting[k] = 1.0;
+      if (valve_with_setting) s.setting[k] = std::numeric_limits<double>::quiet_NaN();
+      s.status[k] = LinkStatus::open;
+      return true;
+    }
+    if (!a.open && !is_closed(s.status[k])) {
+      if (type == LinkType::pump) s.setting[k] = 0.0;
+      if (valve_with_setting) s.setting[k] = std::numeric_limits<double>::quiet_NaN();
+      s.status[k] = LinkStatus::closed;
+      return true;
+    }
+    return false;
+  }
+  if (std::isnan(a.setting)) return false;
+  const Units& u = net.units;
+  const double x = a.setting / (type == LinkType::prv || type == LinkType::psv || type == LinkType::pbv ? u.pressure_per_ft
+                                : type == LinkType::fcv                                            ? u.flow_per_cfs
+                                                                                                   : 1.0);
+  if (!std::isnan(s.setting[k]) && std::abs(x - s.setting[k]) <= 1e-3) return false;
+  if (type == LinkType::pump) {
+    s.setting[k] = x;
+    if (x > 0 && is_closed(s.status[k])) s.status[k] = LinkStatus::open;
+    if (x == 0 && !is_closed(s.status[k])) s.status[k] = LinkStatus::closed;
+  } else if (type == LinkType::fcv) {
+    s.setting[k] = x, s.status[k] = LinkStatus::active;
+  } else {
+    if (std::isnan(s.setting[k]) && is_closed(s.status[k])) s.status[k] = LinkStatus::open;
+    s.setting[k] = x;
+  }
+  return true;
+}
+
+/// EPANET's checkrules over the interval (time_s - dt, time_s]: the actions of every rule whose
+/// premises hold (THEN) or fail (ELSE), one per link (the first listed unless a later rule has a
+/// higher priority). Returns the number of actions that changed a link.
+int check_rules(const WaterNetwork& net, HydraulicState& s, long time_s, long dt) {
+  std::vector<std::pair<const RuleAction*, const Rule*>> actions;
+  for (const auto& rule : net.rules) {
+    const auto& list = rule_premises_hold(net, s, rule, time_s - dt + 1, time_s) ? rule.then_actions : rule.else_actions;
+    for (const auto& a : list) {
+      const auto same = std::find_if(actions.begin(), actions.end(), [&](const auto& e) { return e.first->link == a.link; });
+      if (same == actions.end()) actions.emplace_back(&a, &rule);
+      else if (rule.priority > same->second->priority) *same = {&a, &rule};
+    }
+  }
+  int taken = 0;
+  for (auto it = actions.rbegin(); it != actions.rend(); ++it) taken += take_action(net, s, *it->first);  // EPANET's list is last-in first
+  return taken;
+}
+
+/// EPANET's ruletimestep: tanks advance in rule steps, and the hydraulic step ends early at the
+/// first rule step where a rule changes a link. Returns the step taken (tanks updated).
+long rule_time_step(const WaterNetwork& net, HydraulicState& s, long time_s, long step) {
+  const long rule_step = net.times.rule_step_s;
+  long dt = std::min(rule_step, step);
+  long dt1 = std::min(rule_step - time_s % rule_step, step);
+  if (dt1 == 0) dt1 = dt;
+  long now = time_s;
+  const long end = time_s + step;
+  do {
+    now += dt1;
+    update_tanks(net, s, dt1);
+    if (check_rules(net, s, now, dt1) > 0) break;
+    dt = std::min(dt, end - now);
+    dt1 = dt;
+  } while (dt > 0);
+  return now - time_s;
+}
+
 bool is_report_time(const Times& t, long time_s) {
   return time_s >= t.report_start_s && (time_s - t.report_start_s) % t.report_step_s == 0;
 }
@@ -142,7 +309,9 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
                     state.relative_error);
       result.warnings.emplace_back(text);
     }
-    const long dt = time_s < net.times.duration_s && !halt ? next_step(net, state, time_s) : 0;
+    long dt = time_s < net.times.duration_s && !halt ? next_step(net, state, time_s) : 0;
+    const bool with_rules = !net.rules.empty() && dt > 0;
+    if (with_rules) dt = rule_time_step(net, state, time_s, dt);  // tanks advanced here
     result.steps.push_back({step, time_s, dt, state.iterations, state.relative_error, state.converged});
     if (on_step) on_step(time_s, dt, state);
     if (halt) {
@@ -153,7 +322,7 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
       break;
     }
     if (dt <= 0) break;
-    update_tanks(net, state, dt);
+    if (!with_rules) update_tanks(net, state, dt);
     time_s += dt;
   }
   return result;

@@ -148,6 +148,56 @@ TEST_P(EpanetReference, MassAndEnergyBalanceOverThePeriod) {
   EXPECT_FALSE(result.halted) << name;
 }
 
+/// EPANET's hydraulic steps of a network: (time, next step) per solution.
+std::vector<std::pair<long, long>> reference_steps(const std::string& name) {
+  std::ifstream steps(test::shared_data("water/reference/" + name + "/" + name + "_steps.csv"));
+  std::string line;
+  std::getline(steps, line);
+  std::vector<std::pair<long, long>> out;
+  while (std::getline(steps, line)) {
+    std::vector<std::string> cells;
+    for (std::stringstream c(line); std::getline(c, line, ',');) cells.push_back(line);
+    out.emplace_back(std::stol(cells[1]), std::stol(cells[2]));
+  }
+  return out;
+}
+
+class StepNetwork : public EpanetReference {};
+
+// Networks whose flows are not all within tolerance yet (README) still take exactly EPANET's
+// hydraulic steps — the time-step logic, tanks, controls, rules and valves agree — and stop where
+// EPANET 2.3.5 stops (BWSN_Network_2 at 27:00, Richmond at 1:43:51).
+TEST_P(StepNetwork, SameHydraulicStepsAsEpanet) {
+  const std::string name = GetParam();
+  const auto net = read_inp(water_data("networks/" + name + ".inp"));
+  const auto result = simulate(net, {});
+  const auto expected = reference_steps(name);
+  ASSERT_EQ(result.steps.size(), expected.size()) << name;
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(result.steps[i].time_s, expected[i].first) << name << " step " << i + 1;
+    EXPECT_EQ(result.steps[i].next_dt_s, expected[i].second) << name << " step " << i + 1;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Networks, StepNetwork,
+                         ::testing::Values("BWSN_Network_1", "MICROPOLIS_v1", "PacificCity", "BWSN_Network_2", "Richmond_standard"));
+
+// BWSN_Network_1 (rule-based pump control): heads agree at every reporting time as well.
+TEST_F(EpanetReference, RuleControlledNetworkHeadsMatch) {
+  const auto net = read_inp(water_data("networks/BWSN_Network_1.inp"));
+  const auto nodes = reference_rows(water_data("reference/BWSN_Network_1/BWSN_Network_1_nodes.csv"), "node_id");
+  std::size_t compared = 0;
+  simulate(net, [&](long t, const HydraulicState& state) {
+    for (std::size_t v = 0; v < net.node_count(); ++v) {
+      const auto row = nodes.find({t, net.node_id[v]});
+      if (row == nodes.end()) continue;
+      ++compared;
+      EXPECT_NEAR(state.head_ft[v] * net.units.length_per_ft, std::stod(row->second.at("head")), 1e-3) << "t " << t << " node " << net.node_id[v];
+    }
+  });
+  EXPECT_EQ(compared, nodes.size());
+}
+
 class TankNetwork : public EpanetReference {};
 
 // Tank volumes integrate the net inflow of each step exactly (unless the tank hit a limit).
@@ -257,6 +307,7 @@ TEST_P(InpRoundTrip, WriteThenReadGivesTheSameNetworkAndResults) {
   EXPECT_EQ(again.from_node, net.from_node);
   EXPECT_EQ(again.initially_closed, net.initially_closed);
   EXPECT_EQ(again.controls.size(), net.controls.size());
+  EXPECT_EQ(again.rules.size(), net.rules.size());
   EXPECT_EQ(again.pumps.size(), net.pumps.size());
   EXPECT_EQ(again.tanks.size(), net.tanks.size());
   auto near = [](const std::vector<double>& a, const std::vector<double>& b, const char* what) {
@@ -277,7 +328,7 @@ TEST_P(InpRoundTrip, WriteThenReadGivesTheSameNetworkAndResults) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Networks, InpRoundTrip, ::testing::Values("Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4", "Richmond_standard", "Balerma", "ZJ_PDA"));
+INSTANTIATE_TEST_SUITE_P(Networks, InpRoundTrip, ::testing::Values("Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4", "Richmond_standard", "Balerma", "ZJ_PDA", "BWSN_Network_1", "MICROPOLIS_v1"));
 
 TEST(WaterSimulation, EmittersAndPressureDrivenDemandFollowTheirLaws) {
   // A reservoir feeds two junctions through long thin pipes: J1 has an emitter (q = C p^0.5),
@@ -325,7 +376,10 @@ TEST(InpReader, ErrorsNameFileLineAndItem) {
                 .find("'P1': field 'diameter' must be positive"), std::string::npos);
   EXPECT_NE(inp_error("[JUNCTIONS]\n J1 x\n").find("line 2: 'J1': field 'elevation' = 'x' is not a number"), std::string::npos);
   EXPECT_NE(inp_error("[JUNCTIONS]\n J1 10\n J2 10\n[PIPES]\n P1 J1 J2 100 150 120\n").find("no reservoir or tank"), std::string::npos);
-  EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n").find("[RULES] are not supported yet"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n IF TANK T9 LEVEL > 3\n").find("line 11: 'T9': node 'T9' is not defined"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n IF NODE J1 COLOUR > 3\n").find("unknown attribute 'COLOUR'"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[RULES]\n IF NODE J1 HEAD > 3\n").find("rule clause before any RULE line"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[LEAKAGE]\n P1 1 1\n").find("[LEAKAGE] are not supported yet"), std::string::npos);
   EXPECT_NE(inp_error(good + "[VALVES]\n V1 R1 J1 100 PRV 30 0\n").find("'V1': a PRV, PSV or FCV cannot join a reservoir or tank directly"), std::string::npos);
   EXPECT_NE(inp_error(good + "[VALVES]\n V1 R1 J1 100 XYZ 30 0\n").find("valve type 'XYZ' is not PRV, PSV, PBV, FCV, TCV or GPV"), std::string::npos);
   EXPECT_NE(inp_error(good + "[PUMPS]\n PU1 R1 J1 HEAD C1\n").find("'PU1': head curve 'C1' is not defined"), std::string::npos);
