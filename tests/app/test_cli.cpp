@@ -74,9 +74,16 @@ TEST(Cli, HydraulicsWritesEpanetStyleReports) {
   std::size_t rows = 0;
   for (std::string line; std::getline(steps, line);) ++rows;
   EXPECT_EQ(rows, 28u);  // header + EPANET's 27 hydraulic steps
-  const auto unsupported = run("hydraulics " + sofiatwin::test::shared_data("water/networks/BWSN_Network_1.inp") + " --report-dir " + dir.string());
+  // a run EPANET 2.3.5 stops (UNBALANCED STOP) stops here too, with exit code 4 and the reason
+  const auto stopped = run("hydraulics " + sofiatwin::test::shared_data("water/networks/Richmond_standard.inp") + " --report-dir " + dir.string());
+  EXPECT_EQ(stopped.exit_code, 4) << stopped.output;
+  EXPECT_NE(stopped.output.find("stopped at 6231 s: the step did not converge within 40 trials"), std::string::npos) << stopped.output;
+  const auto inp = sofiatwin::test::write_file(dir / "pressure_control.inp",
+      "[JUNCTIONS]\n J1 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 150 120\n[CONTROLS]\n LINK P1 CLOSED IF NODE J1 ABOVE 30\n");
+  const auto unsupported = run("hydraulics " + inp + " --report-dir " + dir.string());
   EXPECT_EQ(unsupported.exit_code, 1);
-  EXPECT_NE(unsupported.output.find("not supported yet"), std::string::npos) << unsupported.output;
+  EXPECT_NE(unsupported.output.find("pressure_control.inp: line 8: 'J1': controls on junction pressure are not supported yet"), std::string::npos)
+      << unsupported.output;
 }
 
 TEST(Cli, AssignWritesTntpFlowsPrintsConvergenceAndReportsNonConvergence) {
