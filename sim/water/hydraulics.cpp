@@ -144,10 +144,9 @@ double tank_head(const WaterNetwork& net, const Tank& tank, double volume_ft3) {
 
 namespace {
 
-/// The segment of a custom pump curve around flow q (cfs at speed 1), extended linearly beyond
-/// the curve's ends (EPANET's curvecoeff): gain = h0 + slope q, in ft and ft/cfs.
-void custom_segment(const WaterNetwork& net, const Pump& pump, double q, double& h0_ft, double& slope) {
-  const auto& c = net.curves[static_cast<std::size_t>(pump.curve)];
+/// The segment of a head-flow curve (pump head, GPV head loss; file units) around flow q (cfs),
+/// extended linearly beyond the curve's ends (EPANET's curvecoeff): h = h0 + slope q, ft and ft/cfs.
+void curve_segment(const WaterNetwork& net, const Curve& c, double q, double& h0_ft, double& slope) {
   const double qc = q * net.units.flow_per_cfs;
   std::size_t k2 = 0;
   while (k2 < c.x.size() && c.x[k2] < qc) ++k2;
@@ -163,7 +162,7 @@ double pump_head_gain(const WaterNetwork& net, const Pump& pump, double speed, d
   if (pump.kind == PumpCurve::constant_power) return 8.814 * pump.power_hp * speed * speed * speed / std::max(q, 1e-6);
   if (pump.kind == PumpCurve::power) return speed * speed * pump.a_ft - pump.b * std::pow(speed, 2.0 - pump.c) * std::pow(q, pump.c);
   double h0 = 0, slope = 0;
-  custom_segment(net, pump, q / speed, h0, slope);
+  curve_segment(net, net.curves[static_cast<std::size_t>(pump.curve)], q / speed, h0, slope);
   return speed * speed * h0 + speed * slope * q;
 }
 
@@ -363,8 +362,7 @@ void HydraulicSolver::control_valve_coefficients(const HydraulicState& s, std::s
     F[n2] += setting;
     p_[k] = 1.0 / closed_gradient;
   } else {
-    const double d = net_.diameter_ft[k];
-    valve_coefficients(0.02517 * net_.minor_loss_k[k] / (d * d * d * d), q, is_closed(s.status[k]), p_[k], y_[k]);
+    valve_coefficients(minor_k_[k], q, is_closed(s.status[k]), p_[k], y_[k]);
     F[n1] += y_[k] - q;
     F[n2] -= y_[k] - q;
   }
@@ -462,14 +460,9 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
           valve_coefficients(km, q, true, p, y);
           return;
         }
-        const auto& c = net_.curves[static_cast<std::size_t>(std::lround(setting))];
-        const double aq = std::max(std::abs(q), 1e-6), qc = aq * net_.units.flow_per_cfs;
-        std::size_t k2 = 0;
-        while (k2 < c.x.size() && c.x[k2] < qc) ++k2;
-        if (k2 == 0) k2 = 1;
-        else if (k2 == c.x.size()) --k2;
-        const double r = (c.y[k2] - c.y[k2 - 1]) / (c.x[k2] - c.x[k2 - 1]) * net_.units.flow_per_cfs / net_.units.length_per_ft;
-        const double h0 = c.y[k2 - 1] / net_.units.length_per_ft - r * c.x[k2 - 1] / net_.units.flow_per_cfs;
+        const double aq = std::max(std::abs(q), 1e-6);
+        double h0 = 0, r = 0;
+        curve_segment(net_, net_.curves[static_cast<std::size_t>(std::lround(setting))], aq, h0, r);
         p = 1.0 / std::max(r, min_gradient);
         y = p * (h0 + r * aq) * (q >= 0 ? 1.0 : -1.0);
         return;
@@ -500,7 +493,7 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
     } else {
       // the custom curve's segment through |q| / speed, applied to the signed flow (as EPANET)
       double h0 = 0, slope = 0;
-      custom_segment(net_, pump, aq / speed, h0, slope);
+      curve_segment(net_, net_.curves[static_cast<std::size_t>(pump.curve)], aq / speed, h0, slope);
       g = std::max(-slope * speed, min_gradient);
       h = -speed * speed * h0 + g * q;
     }
@@ -526,7 +519,7 @@ bool HydraulicSolver::check_valves(HydraulicState& s) const {
     if ((type != LinkType::prv && type != LinkType::psv) || std::isnan(s.setting[k])) continue;
     const auto n1 = static_cast<std::size_t>(net_.from_node[k]), n2 = static_cast<std::size_t>(net_.to_node[k]);
     const double h1 = s.head_ft[n1], h2 = s.head_ft[n2], q = s.flow_cfs[k];
-    const double d = net_.diameter_ft[k], km = 0.02517 * net_.minor_loss_k[k] / (d * d * d * d), hml = km * q * q;
+    const double hml = minor_k_[k] * q * q;
     const auto before = s.status[k];
     auto& st = s.status[k];
     if (type == LinkType::prv) {

@@ -196,17 +196,8 @@ void read_times(const Reader& r, const std::vector<Line>& lines, Times& t) {
   t.rule_step_s = std::min(t.rule_step_s, t.hydraulic_step_s);
 }
 
-/// A valve setting from the file's units to the internal ones: pressures to ft of head, flows to
-/// cfs; TCV loss coefficients and PBV... as they are (PBV: a pressure, too).
-double valve_setting_internal(const WaterNetwork& net, LinkType type, double value) {
-  switch (type) {
-    case LinkType::prv:
-    case LinkType::psv:
-    case LinkType::pbv: return value / net.units.pressure_per_ft;
-    case LinkType::fcv: return value / net.units.flow_per_cfs;
-    default: return value;
-  }
-}
+/// A valve setting from the file's units to the internal ones.
+double valve_setting_internal(const WaterNetwork& net, LinkType type, double value) { return value / setting_scale(net.units, type); }
 
 /// Index of a named item (patterns, curves), case-insensitive.
 template <class T>
@@ -699,14 +690,7 @@ const char* link_type_name(LinkType t) {
 
 /// A link's setting in the file's units as EPANET reports it (0 for a valve without a setting).
 double reported_setting(const WaterNetwork& net, std::size_t k, double setting) {
-  if (std::isnan(setting)) return 0.0;
-  switch (net.link_type[k]) {
-    case LinkType::prv:
-    case LinkType::psv:
-    case LinkType::pbv: return setting * net.units.pressure_per_ft;
-    case LinkType::fcv: return setting * net.units.flow_per_cfs;
-    default: return setting;
-  }
+  return std::isnan(setting) ? 0.0 : setting * setting_scale(net.units, net.link_type[k]);
 }
 
 ReportCsv::ReportCsv(const WaterNetwork& net)

@@ -38,17 +38,6 @@ const char* valve_type_name(LinkType t) {
   }
 }
 
-/// A valve setting back in the file's units.
-double valve_setting_file(const WaterNetwork& net, LinkType type, double value) {
-  switch (type) {
-    case LinkType::prv:
-    case LinkType::psv:
-    case LinkType::pbv: return value * net.units.pressure_per_ft;
-    case LinkType::fcv: return value * net.units.flow_per_cfs;
-    default: return value;
-  }
-}
-
 class InpText {
  public:
   explicit InpText(const WaterNetwork& net) : net_(net), u_(net.units) {}
@@ -182,7 +171,7 @@ class InpText {
       const auto type = net_.link_type[k];
       if (!is_valve(type)) continue;
       const std::string setting = type == LinkType::gpv ? net_.curves[static_cast<std::size_t>(std::lround(net_.initial_setting[k]))].id
-                                                        : number(valve_setting_file(net_, type, net_.initial_setting[k]));
+                                                        : number(net_.initial_setting[k] * setting_scale(u_, type));
       line(net_.link_id[k] + " " + node(net_.from_node[k]) + " " + node(net_.to_node[k]) + " " + number(net_.diameter_ft[k] * u_.diameter_per_ft) +
            " " + valve_type_name(type) + " " + setting + " " + number(net_.minor_loss_k[k]));
     }
@@ -224,7 +213,7 @@ class InpText {
       const auto type = net_.link_type[k];
       std::string action;
       if (c.status == LinkStatus::active || (type == LinkType::pump && !std::isnan(c.setting) && c.setting != 0.0 && c.setting != 1.0))
-        action = number(is_valve(type) ? valve_setting_file(net_, type, c.setting) : c.setting);
+        action = number(is_valve(type) ? c.setting * setting_scale(u_, type) : c.setting);
       else
         action = is_closed(c.status) ? "CLOSED" : "OPEN";
       std::string when;

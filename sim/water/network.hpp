@@ -33,6 +33,14 @@ struct Units {
   double power_per_hp = 1.0;      // kW or hp per hp
 };
 
+/// File units per internal unit of a link's setting: pressure for PRV/PSV/PBV (internal: ft of
+/// head), flow for FCV (internal: cfs), none for the others (TCV loss coefficient, pump speed).
+[[nodiscard]] inline double setting_scale(const Units& u, LinkType t) {
+  if (t == LinkType::prv || t == LinkType::psv || t == LinkType::pbv) return u.pressure_per_ft;
+  if (t == LinkType::fcv) return u.flow_per_cfs;
+  return 1.0;
+}
+
 /// [TIMES], in seconds.
 struct Times {
   long duration_s = 0;

@@ -40,8 +40,7 @@ WaterNetwork apply_interventions(const WaterNetwork& original, const WaterInterv
     const auto k = link_index(net, id, "valve setting");
     const auto type = net.link_type[k];
     if (!is_valve(type) || type == LinkType::gpv) throw InputError("valve setting: link '" + id + "' is not a PRV, PSV, PBV, FCV or TCV");
-    const double scale = type == LinkType::fcv ? net.units.flow_per_cfs : type == LinkType::tcv ? 1.0 : net.units.pressure_per_ft;
-    net.initial_setting[k] = value / scale;
+    net.initial_setting[k] = value / setting_scale(net.units, type);
     net.initially_fixed[k] = 0, net.initially_closed[k] = 0;
   }
   if (!changes.junction_demand_multiplier.empty()) {

@@ -137,8 +137,7 @@ bool premise_value(const WaterNetwork& net, const HydraulicState& s, const RuleP
     case RulePremise::Variable::flow: x = std::abs(s.flow_cfs[i]) * u.flow_per_cfs; return true;
     case RulePremise::Variable::setting: {
       if (std::isnan(s.setting[i])) return false;
-      const auto t = net.link_type[i];
-      x = s.setting[i] * (t == LinkType::prv || t == LinkType::psv || t == LinkType::pbv ? u.pressure_per_ft : t == LinkType::fcv ? u.flow_per_cfs : 1.0);
+      x = s.setting[i] * setting_scale(u, net.link_type[i]);
       return true;
     }
     case RulePremise::Variable::fill_time:
@@ -230,10 +229,7 @@ bool take_action(const WaterNetwork& net, HydraulicState& s, const RuleAction& a
     return false;
   }
   if (std::isnan(a.setting)) return false;
-  const Units& u = net.units;
-  const double x = a.setting / (type == LinkType::prv || type == LinkType::psv || type == LinkType::pbv ? u.pressure_per_ft
-                                : type == LinkType::fcv                                            ? u.flow_per_cfs
-                                                                                                   : 1.0);
+  const double x = a.setting / setting_scale(net.units, type);
   if (!std::isnan(s.setting[k]) && std::abs(x - s.setting[k]) <= 1e-3) return false;
   if (type == LinkType::pump) {
     s.setting[k] = x;
