@@ -441,6 +441,11 @@ void read_rules(const Reader& r, const std::vector<Line>& lines, WaterNetwork& n
       if (v == variables.end()) throw InputError(r.at(l, l.tokens[at]) + ": unknown attribute '" + l.tokens[at] + "' in a premise");
       p.variable = v->second;
       if (system && p.variable == RulePremise::Variable::demand) p.variable = RulePremise::Variable::system_demand;
+      using V = RulePremise::Variable;
+      const bool link_attribute = p.variable == V::flow || p.variable == V::status || p.variable == V::setting;
+      const bool system_attribute = p.variable == V::system_demand || p.variable == V::time || p.variable == V::clock_time;
+      if ((system && !system_attribute) || (!system && system_attribute) || (link && !link_attribute) || (node && link_attribute))
+        throw InputError(r.at(l, l.tokens[at]) + ": attribute '" + l.tokens[at] + "' does not apply to " + object);
       static const std::map<std::string, RulePremise::Relation> relations = {
           {"=", RulePremise::Relation::eq}, {"IS", RulePremise::Relation::eq}, {"<>", RulePremise::Relation::ne}, {"NOT", RulePremise::Relation::ne},
           {"<", RulePremise::Relation::lt}, {"BELOW", RulePremise::Relation::lt}, {">", RulePremise::Relation::gt}, {"ABOVE", RulePremise::Relation::gt},

@@ -379,6 +379,8 @@ TEST(InpReader, ErrorsNameFileLineAndItem) {
   EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n IF TANK T9 LEVEL > 3\n").find("line 11: 'T9': node 'T9' is not defined"), std::string::npos);
   EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n IF NODE J1 COLOUR > 3\n").find("unknown attribute 'COLOUR'"), std::string::npos);
   EXPECT_NE(inp_error(good + "[RULES]\n IF NODE J1 HEAD > 3\n").find("rule clause before any RULE line"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n IF NODE J1 STATUS IS OPEN\n").find("attribute 'STATUS' does not apply to NODE"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n IF LINK P1 PRESSURE > 3\n").find("attribute 'PRESSURE' does not apply to LINK"), std::string::npos);
   EXPECT_NE(inp_error(good + "[LEAKAGE]\n P1 1 1\n").find("[LEAKAGE] are not supported yet"), std::string::npos);
   EXPECT_NE(inp_error(good + "[VALVES]\n V1 R1 J1 100 PRV 30 0\n").find("'V1': a PRV, PSV or FCV cannot join a reservoir or tank directly"), std::string::npos);
   EXPECT_NE(inp_error(good + "[VALVES]\n V1 R1 J1 100 XYZ 30 0\n").find("valve type 'XYZ' is not PRV, PSV, PBV, FCV, TCV or GPV"), std::string::npos);
