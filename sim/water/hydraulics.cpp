@@ -698,7 +698,8 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
         break;
       }
       const bool link_change = check_statuses(s);
-      if (!valve_change && !link_change) {
+      const bool pressure_change = pressure_switches(s);
+      if (!valve_change && !link_change && !pressure_change) {
         s.converged = true;
         break;
       }
@@ -708,6 +709,28 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       next_check += net_.check_frequency;
     }
   }
+}
+
+bool HydraulicSolver::pressure_switches(HydraulicState& s) const {
+  bool any = false;
+  for (const auto& c : net_.controls) {
+    if ((c.kind != Control::Kind::low_level && c.kind != Control::Kind::high_level) || c.node >= net_.junction_count) continue;
+    const double h = s.head_ft[static_cast<std::size_t>(c.node)];
+    const bool fire = c.kind == Control::Kind::low_level ? h <= c.grade_ft + head_tolerance_ft : h >= c.grade_ft - head_tolerance_ft;
+    if (!fire) continue;
+    const auto k = static_cast<std::size_t>(c.link);
+    const auto type = net_.link_type[k];
+    const bool same_setting = s.setting[k] == c.setting || (std::isnan(s.setting[k]) && std::isnan(c.setting));
+    bool change = false;
+    if (type == LinkType::pipe) change = s.status[k] != c.status;
+    else if (type == LinkType::pump) change = !same_setting;
+    else if (is_valve(type)) change = !same_setting || (std::isnan(s.setting[k]) && s.status[k] != c.status);
+    if (!change) continue;
+    s.status[k] = c.status;
+    if (type != LinkType::pipe && type != LinkType::cv_pipe) s.setting[k] = c.setting;
+    any = true;
+  }
+  return any;
 }
 
 std::int32_t HydraulicSolver::failed_pivot_node() const {

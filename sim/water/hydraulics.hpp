@@ -79,6 +79,9 @@ class HydraulicSolver {
   void control_valve_coefficients(const HydraulicState& state, std::size_t link, Eigen::VectorXd& F);
   /// EPANET's valvestatus: PRV/PSV active, open or closed by the heads; returns whether any changed.
   bool check_valves(HydraulicState& state) const;
+  /// EPANET's pswitch: controls on junction pressure, checked once a solve has converged;
+  /// returns whether any link changed (the iterations then go on).
+  bool pressure_switches(HydraulicState& state) const;
   /// The node of the first non-positive pivot of the last factorisation, or -1.
   [[nodiscard]] std::int32_t failed_pivot_node() const;
   /// EPANET's badvalve: opens an active PRV/PSV (xpressure) or FCV (xfcv) at `node`.

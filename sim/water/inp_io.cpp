@@ -371,9 +371,10 @@ void read_controls(const Reader& r, const std::vector<Line>& lines, WaterNetwork
       c.kind = side == "ABOVE" ? Control::Kind::high_level : Control::Kind::low_level;
       const double value = r.number(l, 7, "value");
       const auto v = static_cast<std::size_t>(c.node);
-      if (net.node_type[v] == NodeType::junction)
-        throw InputError(r.at(l, l.tokens[5]) + ": controls on junction pressure are not supported yet");
-      c.grade_ft = net.node_type[v] == NodeType::tank ? net.elevation_ft[v] + value / net.units.length_per_ft : value / net.units.length_per_ft;
+      // a tank's level (length units), a junction's pressure (pressure units), a reservoir's head
+      if (net.node_type[v] == NodeType::tank) c.grade_ft = net.elevation_ft[v] + value / net.units.length_per_ft;
+      else if (net.node_type[v] == NodeType::junction) c.grade_ft = net.elevation_ft[v] + value / net.units.pressure_per_ft;
+      else c.grade_ft = value / net.units.length_per_ft;
     } else {
       throw InputError(r.at(l, l.tokens[0]) + ": a control reads LINK id status AT TIME t, AT CLOCKTIME t or IF NODE id ABOVE|BELOW value");
     }

@@ -8,9 +8,8 @@
 
 namespace sofiatwin::water {
 
-/// Reads a network. Valves, rule-based controls, emitters, leakage, constant-power pumps, controls
-/// on junction pressure and pressure-driven demand are recognised but not solved yet: they raise
-/// an InputError saying so.
+/// Reads a network. The 2.3 [LEAKAGE] section is recognised but not solved yet: it raises an
+/// InputError saying so.
 WaterNetwork read_inp(const std::string& path);
 
 /// Writes a network as an EPANET .inp file in its own units (through a temporary file): reading

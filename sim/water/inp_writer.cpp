@@ -222,8 +222,10 @@ class InpText {
         case Control::Kind::time_of_day: when = "AT CLOCKTIME " + clock(c.time_s); break;
         default: {
           const auto n = static_cast<std::size_t>(c.node);
-          const double value = net_.node_type[n] == NodeType::tank ? c.grade_ft - net_.elevation_ft[n] : c.grade_ft;
-          when = "IF NODE " + net_.node_id[n] + (c.kind == Control::Kind::high_level ? " ABOVE " : " BELOW ") + number(value * u_.length_per_ft);
+          const bool junction = net_.node_type[n] == NodeType::junction;
+          const double value = net_.node_type[n] == NodeType::reservoir ? c.grade_ft : c.grade_ft - net_.elevation_ft[n];
+          when = "IF NODE " + net_.node_id[n] + (c.kind == Control::Kind::high_level ? " ABOVE " : " BELOW ") +
+                 number(value * (junction ? u_.pressure_per_ft : u_.length_per_ft));
         }
       }
       line("LINK " + net_.link_id[k] + " " + action + " " + when);

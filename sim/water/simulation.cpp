@@ -19,6 +19,7 @@ void apply_controls(const WaterNetwork& net, long time_s, HydraulicState& s) {
     bool fire = false;
     if (c.kind == Control::Kind::low_level || c.kind == Control::Kind::high_level) {
       const auto n = static_cast<std::size_t>(c.node);
+      if (n < static_cast<std::size_t>(net.junction_count)) continue;  // junction pressure: checked within the solve
       const double h = s.head_ft[n];
       if (const auto t = net.tank_of_node[n]; t >= 0) {
         const auto& tank = net.tanks[static_cast<std::size_t>(t)];

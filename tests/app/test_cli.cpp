@@ -78,11 +78,11 @@ TEST(Cli, HydraulicsWritesEpanetStyleReports) {
   const auto stopped = run("hydraulics " + sofiatwin::test::shared_data("water/networks/Richmond_standard.inp") + " --report-dir " + dir.string());
   EXPECT_EQ(stopped.exit_code, 4) << stopped.output;
   EXPECT_NE(stopped.output.find("stopped at 6231 s: the step did not converge within 40 trials"), std::string::npos) << stopped.output;
-  const auto inp = sofiatwin::test::write_file(dir / "pressure_control.inp",
-      "[JUNCTIONS]\n J1 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 150 120\n[CONTROLS]\n LINK P1 CLOSED IF NODE J1 ABOVE 30\n");
+  const auto inp = sofiatwin::test::write_file(dir / "leakage.inp",
+      "[JUNCTIONS]\n J1 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 150 120\n[LEAKAGE]\n P1 1 1\n");
   const auto unsupported = run("hydraulics " + inp + " --report-dir " + dir.string());
   EXPECT_EQ(unsupported.exit_code, 1);
-  EXPECT_NE(unsupported.output.find("pressure_control.inp: line 8: 'J1': controls on junction pressure are not supported yet"), std::string::npos)
+  EXPECT_NE(unsupported.output.find("leakage.inp: line 8: 'P1': [LEAKAGE] are not supported yet"), std::string::npos)
       << unsupported.output;
 }
 

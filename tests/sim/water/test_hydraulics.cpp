@@ -350,6 +350,23 @@ TEST(WaterSimulation, EmittersAndPressureDrivenDemandFollowTheirLaws) {
   EXPECT_NEAR(state.flow_cfs[0], state.emitter_cfs[0] + state.delivered_cfs[1], 1e-6);
 }
 
+TEST(WaterSimulation, JunctionPressureControlSwitchesAPumpWithinTheSolve) {
+  // R1 (60 m) feeds J1; a booster pump from R2 (0 m) helps unless J1's pressure is above 40 m
+  const std::string inp = "[JUNCTIONS]\n J1 0 10\n[RESERVOIRS]\n R1 60\n R2 0\n[PIPES]\n P1 R1 J1 1000 300 120\n"
+                          "[PUMPS]\n PU1 R2 J1 HEAD C1\n[CURVES]\n C1 20 50\n[OPTIONS]\n Units LPS\n";
+  const auto dir = test::temp_dir("inp-pswitch");
+  const auto free = solve_steady(read_inp(test::write_file(dir / "free.inp", inp)));
+  ASSERT_TRUE(free.converged);
+  EXPECT_FALSE(is_closed(free.status[1]));  // without the control the pump runs
+  const auto net = read_inp(test::write_file(dir / "switch.inp", inp + "[CONTROLS]\n LINK PU1 CLOSED IF NODE J1 ABOVE 40\n"));
+  EXPECT_NEAR(net.controls[0].grade_ft * net.units.length_per_ft, 40.0, 1e-9);  // J1 at elevation 0: pressure 40 m
+  const auto switched = solve_steady(net);
+  ASSERT_TRUE(switched.converged);
+  EXPECT_TRUE(is_closed(switched.status[1]));
+  EXPECT_GT((switched.head_ft[0] - net.elevation_ft[0]) * net.units.pressure_per_ft, 40.0);
+  EXPECT_NEAR(switched.flow_cfs[0] * net.units.flow_per_cfs, 10.0, 1e-3);  // all from R1 now
+}
+
 TEST(InpReader, ClockTimesWithAndWithoutAmPm) {
   const auto dir = test::temp_dir("inp-clock");
   const auto net = read_inp(test::write_file(dir / "c.inp", good + "[CONTROLS]\n LINK P1 CLOSED AT CLOCKTIME 1 PM\n LINK P1 OPEN AT CLOCKTIME 13:00\n"
