@@ -297,8 +297,9 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
     apply_patterns(net, time_s, state);
     apply_controls(net, time_s, state);
     solver.solve(state, accuracy_factor);
-    if (report && is_report_time(net.times, time_s)) report(time_s, state);
     const bool ill_conditioned = state.ill_conditioned_node >= 0;
+    // an ill-conditioned step has no solution to report (an unbalanced one has, as in EPANET)
+    if (report && !ill_conditioned && is_report_time(net.times, time_s)) report(time_s, state);
     const bool halt = ill_conditioned || (!state.converged && net.extra_trials < 0);
     if (!state.converged && !halt && !ill_conditioned) {
       char text[160];

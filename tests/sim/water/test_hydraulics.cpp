@@ -367,6 +367,18 @@ TEST(WaterSimulation, JunctionPressureControlSwitchesAPumpWithinTheSolve) {
   EXPECT_NEAR(switched.flow_cfs[0] * net.units.flow_per_cfs, 10.0, 1e-3);  // all from R1 now
 }
 
+TEST(WaterSimulation, JunctionWithoutSourceStopsTheRunNamingItAndReportsNothing) {
+  // J2 is joined to nothing: its head is undefined, the run stops naming it and writes no results
+  const auto dir = test::temp_dir("inp-isolated");
+  const auto net = read_inp(test::write_file(dir / "isolated.inp",
+      "[JUNCTIONS]\n J1 10 5\n J2 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 150 120\n"));
+  int reports = 0;
+  const auto result = simulate(net, [&](long, const HydraulicState&) { ++reports; });
+  EXPECT_TRUE(result.halted);
+  EXPECT_NE(result.halt_reason.find("ill-conditioned at node J2"), std::string::npos) << result.halt_reason;
+  EXPECT_EQ(reports, 0);
+}
+
 TEST(InpReader, ClockTimesWithAndWithoutAmPm) {
   const auto dir = test::temp_dir("inp-clock");
   const auto net = read_inp(test::write_file(dir / "c.inp", good + "[CONTROLS]\n LINK P1 CLOSED AT CLOCKTIME 1 PM\n LINK P1 OPEN AT CLOCKTIME 13:00\n"
