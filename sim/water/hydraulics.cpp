@@ -57,9 +57,9 @@ double pipe_resistance(const WaterNetwork& net, std::size_t k) {
   return 0.0;
 }
 
-/// Head loss and gradient of pipe k with resistance r (see pipe_resistance) and minor-loss
-/// coefficient km at flow q.
-void pipe_headloss(const WaterNetwork& net, std::size_t k, double r, double km, double q, double& h, double& g) {
+/// Head loss and gradient of pipe k with resistance r (see pipe_resistance), minor-loss
+/// coefficient km and (D-W only) friction factor f at flow q.
+void pipe_headloss(const WaterNetwork& net, std::size_t k, double r, double km, double q, double f, double& h, double& g) {
   const double aq = std::abs(q);
   switch (net.headloss) {
     case HeadlossFormula::hazen_williams: {
@@ -72,7 +72,6 @@ void pipe_headloss(const WaterNetwork& net, std::size_t k, double r, double km, 
       // dh/dq = r (2 f |q| + f'(|q|) q^2): the friction factor's own slope is part of the gradient
       // (for laminar flow f ~ 1/|q| and h is linear in q).
       const double d = net.diameter_ft[k];
-      const double f = friction_factor(q, d, net.roughness[k], net.viscosity_ft2_s);
       const double dq = std::max(aq, 1e-12) * 1e-6;
       const double slope = (friction_factor(aq + dq, d, net.roughness[k], net.viscosity_ft2_s) -
                             friction_factor(std::max(aq - dq, 1e-15), d, net.roughness[k], net.viscosity_ft2_s)) /
@@ -98,7 +97,8 @@ double minor_loss_coefficient(const WaterNetwork& net, std::size_t k) {
 }  // namespace
 
 void link_headloss(const WaterNetwork& net, std::size_t k, double q, double& h, double& g) {
-  pipe_headloss(net, k, pipe_resistance(net, k), minor_loss_coefficient(net, k), q, h, g);
+  const double f = net.headloss == HeadlossFormula::darcy_weisbach ? friction_factor(q, net.diameter_ft[k], net.roughness[k], net.viscosity_ft2_s) : 1.0;
+  pipe_headloss(net, k, pipe_resistance(net, k), minor_loss_coefficient(net, k), q, f, h, g);
 }
 
 namespace {
@@ -506,7 +506,7 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
       y = q / (net_.headloss == HeadlossFormula::hazen_williams ? 1.852 : 2.0);
       return;
     }
-    pipe_headloss(net_, k, r, km, q, h, g);
+    pipe_headloss(net_, k, r, km, q, friction, h, g);
   }
   p = 1.0 / g;
   y = h / g;
@@ -720,11 +720,11 @@ bool HydraulicSolver::pressure_switches(HydraulicState& s) const {
     if (!fire) continue;
     const auto k = static_cast<std::size_t>(c.link);
     const auto type = net_.link_type[k];
-    const bool same_setting = s.setting[k] == c.setting || (std::isnan(s.setting[k]) && std::isnan(c.setting));
+    const bool same = same_setting(s.setting[k], c.setting);
     bool change = false;
     if (type == LinkType::pipe) change = s.status[k] != c.status;
-    else if (type == LinkType::pump) change = !same_setting;
-    else if (is_valve(type)) change = !same_setting || (std::isnan(s.setting[k]) && s.status[k] != c.status);
+    else if (type == LinkType::pump) change = !same;
+    else if (is_valve(type)) change = !same || (std::isnan(s.setting[k]) && s.status[k] != c.status);
     if (!change) continue;
     s.status[k] = c.status;
     if (type != LinkType::pipe && type != LinkType::cv_pipe) s.setting[k] = c.setting;

@@ -41,6 +41,9 @@ struct Units {
   return 1.0;
 }
 
+/// Whether two link settings are the same (NaN, "no setting", equals NaN).
+[[nodiscard]] inline bool same_setting(double a, double b) { return a == b || (a != a && b != b); }
+
 /// [TIMES], in seconds.
 struct Times {
   long duration_s = 0;

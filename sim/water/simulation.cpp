@@ -39,8 +39,7 @@ void apply_controls(const WaterNetwork& net, long time_s, HydraulicState& s) {
     const auto was = is_closed(s.status[k]) ? LinkStatus::closed : LinkStatus::open;
     const bool pipe = net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe;
     const double setting = pipe ? s.setting[k] : c.setting;
-    const bool same_setting = setting == s.setting[k] || (std::isnan(setting) && std::isnan(s.setting[k]));
-    if (was != c.status || !same_setting) {
+    if (was != c.status || !same_setting(setting, s.setting[k])) {
       s.status[k] = c.status;
       s.setting[k] = setting;
     }
@@ -86,7 +85,7 @@ void control_time_step(const WaterNetwork& net, const HydraulicState& s, long ti
     if (t <= 0 || t >= step) continue;
     const auto k = static_cast<std::size_t>(c.link);
     const bool pipe = net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe;
-    const bool setting_changes = !pipe && !(s.setting[k] == c.setting || (std::isnan(s.setting[k]) && std::isnan(c.setting)));
+    const bool setting_changes = !pipe && !same_setting(s.setting[k], c.setting);
     if (setting_changes || s.status[k] != c.status) step = t;
   }
 }

@@ -20,18 +20,25 @@ namespace {
 
 std::string water_data(const std::string& file) { return test::shared_data("water/" + file); }
 
+/// The comma-separated cells of a CSV line (the reference files quote nothing).
+std::vector<std::string> cells_of(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream in(line);
+  for (std::string cell; std::getline(in, cell, ',');) cells.push_back(cell);
+  return cells;
+}
+
 /// Rows of an EPANET reference CSV keyed by (time, id): column name -> value text.
 std::map<std::pair<long, std::string>, std::map<std::string, std::string>> reference_rows(const std::string& path, const char* id_column) {
   std::ifstream in(path);
   std::string line;
   std::getline(in, line);
-  std::vector<std::string> header;
-  for (std::stringstream h(line); std::getline(h, line, ',');) header.push_back(line);
+  const auto header = cells_of(line);
   std::map<std::pair<long, std::string>, std::map<std::string, std::string>> rows;
   while (std::getline(in, line)) {
     std::map<std::string, std::string> row;
-    std::stringstream cells(line);
-    for (std::size_t c = 0; c < header.size() && std::getline(cells, line, ','); ++c) row[header[c]] = line;
+    const auto cells = cells_of(line);
+    for (std::size_t c = 0; c < header.size() && c < cells.size(); ++c) row[header[c]] = cells[c];
     rows[{std::stol(row["time_s"]), row[id_column]}] = row;
   }
   return rows;
@@ -44,8 +51,7 @@ double cross_version_flow_noise(const std::string& name) {
   std::string line;
   std::getline(in, line);
   while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    for (std::stringstream c(line); std::getline(c, line, ',');) cells.push_back(line);
+    const auto cells = cells_of(line);
     if (cells.size() > 7 && cells[0] == name) return std::stod(cells[7]);
   }
   return 0.0;
@@ -102,8 +108,7 @@ TEST_P(EpanetReference, HeadsFlowsStatusesAndStepsMatchOverThePeriod) {
   std::getline(steps, line);
   std::size_t i = 0;
   for (; std::getline(steps, line); ++i) {
-    std::vector<std::string> cells;
-    for (std::stringstream c(line); std::getline(c, line, ',');) cells.push_back(line);
+    const auto cells = cells_of(line);
     ASSERT_LT(i, result.steps.size()) << name << ": fewer hydraulic steps than EPANET";
     EXPECT_EQ(result.steps[i].time_s, std::stol(cells[1])) << name << " step " << i + 1;
     EXPECT_EQ(result.steps[i].next_dt_s, std::stol(cells[2])) << name << " step " << i + 1;
@@ -155,8 +160,7 @@ std::vector<std::pair<long, long>> reference_steps(const std::string& name) {
   std::getline(steps, line);
   std::vector<std::pair<long, long>> out;
   while (std::getline(steps, line)) {
-    std::vector<std::string> cells;
-    for (std::stringstream c(line); std::getline(c, line, ',');) cells.push_back(line);
+    const auto cells = cells_of(line);
     out.emplace_back(std::stol(cells[1]), std::stol(cells[2]));
   }
   return out;
