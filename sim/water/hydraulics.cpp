@@ -20,12 +20,21 @@ constexpr double min_gradient = 1e-7;    // keeps p finite at zero flow
 /// Darcy-Weisbach friction factor (EPANET manual, appendix D): 64/Re laminar (Re < 2000),
 /// Swamee-Jain turbulent (Re > 4000), Dunlop's cubic interpolation in between, with EPANET's
 /// choice of anchoring the cubic's coefficients at Re = 4000.
-double friction_factor(double q_cfs, double d_ft, double roughness_ft, double viscosity) {
-  const double re = 4.0 * std::abs(q_cfs) / (pi * d_ft * viscosity);
-  if (re < 2000.0) return 64.0 / std::max(re, 1e-10);
+/// Returns f at |q|; `slope` gets df/d|q| (analytic, per regime).
+double friction_factor(double q_cfs, double d_ft, double roughness_ft, double viscosity, double& slope) {
+  const double aq = std::max(std::abs(q_cfs), 1e-15);
+  const double re = 4.0 * aq / (pi * d_ft * viscosity);  // Re is proportional to |q|: dRe/d|q| = Re / |q|
+  if (re < 2000.0) {
+    const double f = 64.0 / std::max(re, 1e-10);
+    slope = -f / aq;
+    return f;
+  }
   const double relative = roughness_ft / (3.7 * d_ft);
   if (re > 4000.0) {
-    const double l = std::log10(relative + 5.74 / std::pow(re, 0.9));
+    const double a = relative + 5.74 / std::pow(re, 0.9);
+    const double l = std::log10(a);
+    const double dl_dre = -0.9 * 5.74 / std::pow(re, 1.9) / (a * std::log(10.0));
+    slope = -0.5 / (l * l * l) * dl_dre * re / aq;
     return 0.25 / (l * l);
   }
   // EPANET evaluates Y2 and Y3 at Re = 4000, which makes f a cubic in R = Re / 2000.
@@ -35,8 +44,9 @@ double friction_factor(double q_cfs, double d_ft, double roughness_ft, double vi
   const double fa = 1.0 / (y3 * y3);
   const double fb = fa * (2.0 - 0.00514215 / (y2 * y3));
   const double x1 = 7.0 * fa - fb, x2 = 0.128 - 17.0 * fa + 2.5 * fb, x3 = -0.128 + 13.0 * fa - 2.0 * fb;
-  const double x4 = r * (0.032 - 3.0 * fa + 0.5 * fb);
-  return x1 + r * (x2 + r * (x3 + x4));
+  const double c4 = 0.032 - 3.0 * fa + 0.5 * fb;
+  slope = (x2 + r * (2.0 * x3 + 3.0 * c4 * r)) * r / aq;
+  return x1 + r * (x2 + r * (x3 + r * c4));
 }
 
 }  // namespace
@@ -57,9 +67,9 @@ double pipe_resistance(const WaterNetwork& net, std::size_t k) {
   return 0.0;
 }
 
-/// Head loss and gradient of pipe k with resistance r (see pipe_resistance), minor-loss
-/// coefficient km and (D-W only) friction factor f at flow q.
-void pipe_headloss(const WaterNetwork& net, std::size_t k, double r, double km, double q, double f, double& h, double& g) {
+/// Head loss and gradient of a pipe with resistance r (see pipe_resistance), minor-loss
+/// coefficient km and (D-W only) friction factor f and its slope df/d|q| at flow q.
+void pipe_headloss(const WaterNetwork& net, double r, double km, double q, double f, double df_dq, double& h, double& g) {
   const double aq = std::abs(q);
   switch (net.headloss) {
     case HeadlossFormula::hazen_williams: {
@@ -71,13 +81,8 @@ void pipe_headloss(const WaterNetwork& net, std::size_t k, double r, double km, 
     case HeadlossFormula::darcy_weisbach: {
       // dh/dq = r (2 f |q| + f'(|q|) q^2): the friction factor's own slope is part of the gradient
       // (for laminar flow f ~ 1/|q| and h is linear in q).
-      const double d = net.diameter_ft[k];
-      const double dq = std::max(aq, 1e-12) * 1e-6;
-      const double slope = (friction_factor(aq + dq, d, net.roughness[k], net.viscosity_ft2_s) -
-                            friction_factor(std::max(aq - dq, 1e-15), d, net.roughness[k], net.viscosity_ft2_s)) /
-                           (aq + dq - std::max(aq - dq, 1e-15));
       h = f * r * aq * q;
-      g = r * (2.0 * f * aq + slope * aq * aq);
+      g = r * (2.0 * f * aq + df_dq * aq * aq);
       break;
     }
     case HeadlossFormula::chezy_manning:
@@ -97,8 +102,9 @@ double minor_loss_coefficient(const WaterNetwork& net, std::size_t k) {
 }  // namespace
 
 void link_headloss(const WaterNetwork& net, std::size_t k, double q, double& h, double& g) {
-  const double f = net.headloss == HeadlossFormula::darcy_weisbach ? friction_factor(q, net.diameter_ft[k], net.roughness[k], net.viscosity_ft2_s) : 1.0;
-  pipe_headloss(net, k, pipe_resistance(net, k), minor_loss_coefficient(net, k), q, f, h, g);
+  double df_dq = 0.0;
+  const double f = net.headloss == HeadlossFormula::darcy_weisbach ? friction_factor(q, net.diameter_ft[k], net.roughness[k], net.viscosity_ft2_s, df_dq) : 1.0;
+  pipe_headloss(net, pipe_resistance(net, k), minor_loss_coefficient(net, k), q, f, df_dq, h, g);
 }
 
 namespace {
@@ -500,13 +506,14 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
   } else {
     // EPANET: a pipe whose resistance x flow is below RQtol (1e-7) gets p = 1 / RQtol, y = q / n
     const double aq = std::abs(q), r = resistance_[k];
-    const double friction = net_.headloss == HeadlossFormula::darcy_weisbach ? friction_factor(q, d, net_.roughness[k], net_.viscosity_ft2_s) : 1.0;
+    double df_dq = 0.0;
+    const double friction = net_.headloss == HeadlossFormula::darcy_weisbach ? friction_factor(q, d, net_.roughness[k], net_.viscosity_ft2_s, df_dq) : 1.0;
     if ((friction * r + km) * aq < min_gradient) {
       p = 1.0 / min_gradient;
       y = q / (net_.headloss == HeadlossFormula::hazen_williams ? 1.852 : 2.0);
       return;
     }
-    pipe_headloss(net_, k, r, km, q, friction, h, g);
+    pipe_headloss(net_, r, km, q, friction, df_dq, h, g);
   }
   p = 1.0 / g;
   y = h / g;
