@@ -24,20 +24,19 @@ std::string upper(std::string s) {
   return s;
 }
 
-struct Line {
-  int number;
-  std::vector<std::string> tokens;
-};
+using Line = InpLine;
 
-/// Lines of each section, comments and blanks removed; unknown sections are errors.
-std::map<std::string, std::vector<Line>> read_sections(const std::string& path) {
-  static const char* known[] = {"TITLE", "JUNCTIONS", "RESERVOIRS", "TANKS", "PIPES", "PUMPS", "VALVES", "TAGS", "DEMANDS",
+const char* const known_sections[] = {"TITLE", "JUNCTIONS", "RESERVOIRS", "TANKS", "PIPES", "PUMPS", "VALVES", "TAGS", "DEMANDS",
                                 "STATUS", "PATTERNS", "CURVES", "CONTROLS", "RULES", "ENERGY", "EMITTERS", "QUALITY",
                                 "SOURCES", "REACTIONS", "MIXING", "TIMES", "REPORT", "OPTIONS", "COORDINATES", "VERTICES",
                                 "LABELS", "BACKDROP", "END", "LEAKAGE"};
+
+/// Lines of each section, comments and blanks removed; unknown sections are errors.
+InpSections read_sections(const std::string& path) {
+  const auto& known = known_sections;
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": file not found or not readable");
-  std::map<std::string, std::vector<Line>> sections;
+  InpSections sections;
   std::string section, text;
   int number = 0;
   while (std::getline(in, text)) {
@@ -63,10 +62,10 @@ std::map<std::string, std::vector<Line>> read_sections(const std::string& path) 
 
 class Reader {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
+  Reader(std::string source, const InpLocator& where) : path_(std::move(source)), where_(where) {}
 
   [[nodiscard]] std::string at(const Line& l, const std::string& item) const {
-    return path_ + ": line " + std::to_string(l.number) + (item.empty() ? "" : ": '" + item + "'");
+    return where_(l.number) + (item.empty() ? "" : ": '" + item + "'");
   }
   double number(const Line& l, std::size_t i, const char* field) const {
     if (i >= l.tokens.size()) throw InputError(at(l, l.tokens[0]) + ": field '" + field + "' missing");
@@ -81,6 +80,7 @@ class Reader {
 
  private:
   std::string path_;
+  const InpLocator& where_;
 };
 
 Units units_for(const std::string& name, const std::string& where) {
@@ -509,10 +509,19 @@ void read_energy(const Reader& r, const std::vector<Line>& lines, WaterNetwork& 
 }  // namespace
 
 WaterNetwork read_inp(const std::string& path) {
-  const Reader r(path);
-  auto sections = read_sections(path);
+  const InpLocator where = [&path](int line) { return path + ": line " + std::to_string(line); };
+  return build_network(read_sections(path), std::filesystem::path(path).stem().string(), path, where);
+}
+
+bool is_inp_section(const std::string& name) {
+  return std::find(std::begin(known_sections), std::end(known_sections), name) != std::end(known_sections);
+}
+
+WaterNetwork build_network(InpSections sections, const std::string& name, const std::string& source, const InpLocator& where) {
+  const Reader r(source, where);
+  const std::string& path = source;
   WaterNetwork net;
-  net.name = std::filesystem::path(path).stem().string();
+  net.name = name;
   std::string default_pattern = "1";
   read_options(r, sections["OPTIONS"], net, default_pattern);
   read_times(r, sections["TIMES"], net.times);

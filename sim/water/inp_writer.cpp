@@ -42,18 +42,17 @@ class InpText {
  public:
   explicit InpText(const WaterNetwork& net) : net_(net), u_(net.units) {}
 
-  std::string build() {
+  /// The sections in EPANET's order, each with its lines.
+  std::vector<std::pair<std::string, std::vector<std::string>>> build() {
     constant_pattern_ = needs_constant_pattern() ? "SOFIATWIN_CONSTANT" : "";
-    text_ = "[TITLE]\n" + net_.name + " (written by sofiatwin)\n\n";
     options(), times(), junctions(), emitters(), reservoirs(), tanks(), pipes(), pumps(), valves(), status(), patterns(), curves(),
         controls(), rules(), energy();
-    text_ += "[END]\n";
-    return text_;
+    return std::move(sections_);
   }
 
  private:
-  void line(const std::string& s) { text_ += ' ' + s + '\n'; }
-  void section(const char* name) { text_ += std::string("\n[") + name + "]\n"; }
+  void line(const std::string& s) { sections_.back().second.push_back(s); }
+  void section(const char* name) { sections_.push_back({name, {}}); }
   [[nodiscard]] const std::string& node(std::int32_t n) const { return net_.node_id[static_cast<std::size_t>(n)]; }
   [[nodiscard]] std::string pattern_id(std::int32_t p) const {
     return p < 0 ? constant_pattern_ : net_.patterns[static_cast<std::size_t>(p)].id;
@@ -238,7 +237,7 @@ class InpText {
     static const char* relations[] = {"=", "<>", "<", "<=", ">", ">="};
     auto status_word = [](LinkStatus st) { return st == LinkStatus::closed ? "CLOSED" : st == LinkStatus::active ? "ACTIVE" : "OPEN"; };
     for (const auto& rule : net_.rules) {
-      text_ += "\nRULE " + rule.id + "\n";
+      line("RULE " + rule.id);
       for (std::size_t i = 0; i < rule.premises.size(); ++i) {
         const auto& p = rule.premises[i];
         const auto v = p.variable;
@@ -250,20 +249,20 @@ class InpText {
         const std::string value = v == RulePremise::Variable::status ? status_word(p.status_value)
                                   : v == RulePremise::Variable::time || v == RulePremise::Variable::clock_time ? clock(static_cast<long>(p.value))
                                                                                                                  : number(p.value);
-        text_ += std::string(i == 0 ? "IF " : p.joined_by_or ? "OR " : "AND ") + object + " " + attributes[static_cast<int>(v)] + " " +
-                 relations[static_cast<int>(p.relation)] + " " + value + "\n";
+        line(std::string(i == 0 ? "IF " : p.joined_by_or ? "OR " : "AND ") + object + " " + attributes[static_cast<int>(v)] + " " +
+             relations[static_cast<int>(p.relation)] + " " + value);
       }
       auto actions = [&](const std::vector<RuleAction>& list, const char* first) {
         for (std::size_t i = 0; i < list.size(); ++i) {
           const auto& a = list[i];
           const std::string what = a.sets_status ? std::string("STATUS IS ") + (a.open ? "OPEN" : "CLOSED")
                                    : std::isnan(a.setting) ? "STATUS IS ACTIVE" : "SETTING IS " + number(a.setting);
-          text_ += std::string(i == 0 ? first : "AND ") + "LINK " + net_.link_id[static_cast<std::size_t>(a.link)] + " " + what + "\n";
+          line(std::string(i == 0 ? first : "AND ") + "LINK " + net_.link_id[static_cast<std::size_t>(a.link)] + " " + what);
         }
       };
       actions(rule.then_actions, "THEN ");
       actions(rule.else_actions, "ELSE ");
-      text_ += "PRIORITY " + number(rule.priority) + "\n";
+      line("PRIORITY " + number(rule.priority));
     }
   }
 
@@ -282,11 +281,21 @@ class InpText {
 
   const WaterNetwork& net_;
   const Units& u_;
-  std::string text_, constant_pattern_;
+  std::vector<std::pair<std::string, std::vector<std::string>>> sections_;
+  std::string constant_pattern_;
 };
 
 }  // namespace
 
-void write_inp(const std::string& path, const WaterNetwork& net) { write_file_atomically(path, InpText(net).build()); }
+std::vector<std::pair<std::string, std::vector<std::string>>> inp_section_lines(const WaterNetwork& net) { return InpText(net).build(); }
+
+void write_inp(const std::string& path, const WaterNetwork& net) {
+  std::string text = "[TITLE]\n" + net.name + " (written by sofiatwin)\n";
+  for (const auto& [name, lines] : inp_section_lines(net)) {
+    text += "\n[" + name + "]\n";
+    for (const auto& l : lines) text += ' ' + l + '\n';
+  }
+  write_file_atomically(path, text + "\n[END]\n");
+}
 
 }  // namespace sofiatwin::water
