@@ -20,6 +20,7 @@
 #include "sim/transport/tntp_io.hpp"
 #include "sim/water/hydraulics.hpp"
 #include "sim/water/inp_io.hpp"
+#include "sim/water/report_csv.hpp"
 #include "sim/water/simulation.hpp"
 
 namespace {

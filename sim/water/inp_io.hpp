@@ -41,21 +41,5 @@ void write_inp(const std::string& path, const WaterNetwork& net);
 /// What write_inp writes, section by section (EPANET's order), one string per data line.
 std::vector<std::pair<std::string, std::vector<std::string>>> inp_section_lines(const WaterNetwork& net);
 
-struct HydraulicState;
-struct HydraulicStep;
-
-/// EPANET-style reports in the file's units with the columns of the reference dumps: node and
-/// link rows collected at each reporting time, written with the step log as DIR/<name>_nodes.csv,
-/// _links.csv and _steps.csv, each through a temporary file.
-class ReportCsv {
- public:
-  explicit ReportCsv(const WaterNetwork& net);
-  void add(long time_s, const HydraulicState& state);
-  void write(const std::string& dir, const std::vector<HydraulicStep>& steps) const;
-
- private:
-  const WaterNetwork& net_;
-  std::string nodes_, links_;
-};
 
 }  // namespace sofiatwin::water
