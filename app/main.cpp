@@ -67,6 +67,7 @@ struct ImportCommand {
     cmd->add_option("--buildings", sources.buildings, "Building footprints (file[:layer]): height, levels, building");
     cmd->add_option("--population", sources.population, "Population raster for zonal sums");
     cmd->add_option("--dem", sources.dem, "Elevation raster");
+    cmd->add_option("--water", sources.water, "GeoPackage with water_* layers (gis/water_layers.hpp; SI units)");
     cmd->add_option("--out", out, "Output twin GeoPackage")->required();
     cmd->add_option("--crs", options.model_crs, "Model CRS")->capture_default_str();
     cmd->add_option("--input-crs", options.input_crs, "CRS for layers that carry none (e.g. CSV)");

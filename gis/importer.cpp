@@ -1,12 +1,14 @@
 #include "importer.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <cmath>
 #include <functional>
 
 #include "gis/raster_ops.hpp"
 #include "gis/readers.hpp"
 #include "gis/road_network.hpp"
+#include "gis/water_layers.hpp"
 
 namespace sofiatwin::gis {
 namespace {
@@ -86,7 +88,7 @@ CityModel import_city(const ImportSources& sources, const ImportOptions& options
   const std::pair<const char*, const std::optional<std::string>*> roles[] = {
       {"districts", &sources.districts}, {"neighbourhoods", &sources.neighbourhoods}, {"gtfs", &sources.gtfs},
       {"osm", &sources.osm}, {"roads", &sources.roads}, {"buildings", &sources.buildings},
-      {"population", &sources.population}, {"dem", &sources.dem}};
+      {"population", &sources.population}, {"dem", &sources.dem}, {"water", &sources.water}};
   for (const auto& [role, value] : roles)
     if (*value) record_source(model, role, **value);
 
@@ -150,6 +152,13 @@ CityModel import_city(const ImportSources& sources, const ImportOptions& options
     stage.run("elevation", [&] {
       sample_dem(model, *sources.dem, ctx);
       return std::to_string(model.elevation.columns) + " x " + std::to_string(model.elevation.rows) + " grid";
+    });
+  if (sources.water)
+    stage.run("water", [&] {
+      std::optional<RasterSampler> dem;
+      if (sources.dem) dem.emplace(*sources.dem, ctx);
+      model.water = read_water_layers(*sources.water, std::filesystem::path(*sources.water).stem().string(), ctx, dem ? &*dem : nullptr);
+      return std::to_string(model.water.network.junction_count) + " junctions, " + std::to_string(model.water.network.link_count()) + " links";
     });
   check_extent(model, model.report);
   return model;

@@ -18,6 +18,7 @@ struct ImportSources {
   std::optional<std::string> buildings;       // polygons with height / levels / class
   std::optional<std::string> population;      // population raster (zonal sums)
   std::optional<std::string> dem;             // elevation raster
+  std::optional<std::string> water;           // GeoPackage with water_* layers (see gis/water_layers.hpp)
 };
 
 struct ImportOptions {

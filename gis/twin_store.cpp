@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "gis/gdal_util.hpp"
+#include "gis/water_layers.hpp"
 
 namespace sofiatwin::gis {
 namespace {
@@ -240,6 +241,7 @@ void write_tables(TwinWriter& w, const CityModel& m, const std::map<std::string,
   rows["crs"] = m.crs;
   rows["zone_count"] = std::to_string(m.roads.zone_count);
   rows["transit_service_day"] = m.transit.service_day;
+  if (!m.water.empty()) rows["water_network_name"] = m.water.network.name;
   for (const auto& [key, value] : rows) {
     OGRFeature f(meta->GetLayerDefn());
     f.SetField("key", key.c_str());
@@ -351,6 +353,7 @@ void write_all(const CityModel& model, const std::string& path, const std::map<s
     write_transit(writer, model.transit);
     write_buildings(writer, model.buildings);
     write_tables(writer, model, metadata);
+    if (!model.water.empty()) write_water_layers(*dataset, crs, model.water);
     if (results) write_results(writer, model, *results);
     if (dataset->CommitTransaction() != OGRERR_NONE) throw InputError(path + ": cannot commit");
     GDALClose(GDALDataset::ToHandle(dataset.release()));

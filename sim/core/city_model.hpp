@@ -9,6 +9,7 @@
 #include "geometry.hpp"
 #include "import_report.hpp"
 #include "road_class.hpp"
+#include "sim/water/network.hpp"
 
 namespace sofiatwin {
 
@@ -110,6 +111,15 @@ struct ElevationGrid {
   [[nodiscard]] bool empty() const { return height_m.empty(); }
 };
 
+/// The water distribution network (EPANET model, SI file units: LPS, m, mm) with its geometry.
+struct WaterModel {
+  water::WaterNetwork network;
+  std::vector<Point2> node_position;        // per network node
+  std::vector<Polyline> link_shape;         // per network link, from its from-node to its to-node
+  std::vector<std::string> pressure_zone;   // per network node; empty when not zoned
+  [[nodiscard]] bool empty() const { return network.node_count() == 0; }
+};
+
 struct SourceRecord {
   std::string role;  // districts, roads, gtfs, ...
   std::string path;
@@ -124,6 +134,7 @@ struct CityModel {
   TransitNetwork transit;
   Buildings buildings;
   ElevationGrid elevation;
+  WaterModel water;
   std::vector<SourceRecord> sources;
   ImportReport report;
 };
