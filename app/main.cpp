@@ -14,6 +14,7 @@
 #include "gis/errors.hpp"
 #include "gis/importer.hpp"
 #include "gis/twin_store.hpp"
+#include "gis/water_layers.hpp"
 #include "scenarios/model_summary.hpp"
 #include "scenarios/transport_run.hpp"
 #include "sim/transport/assignment.hpp"
@@ -216,8 +217,9 @@ struct HydraulicsCommand {
   bool converged = true;
 
   void add_to(CLI::App& app) {
-    auto* cmd = app.add_subcommand("hydraulics", "Simulate an EPANET .inp network over its period; EPANET-style CSV reports");
-    cmd->add_option("inp", inp, "EPANET input file")->required();
+    auto* cmd = app.add_subcommand("hydraulics", "Simulate a water network over its period (an EPANET .inp file, a twin's water "
+                                                 "layers, or the default Sofia network); EPANET-style CSV reports");
+    cmd->add_option("network", inp, "EPANET .inp file or twin GeoPackage (default: the embedded default Sofia model's network)");
     cmd->add_option("--report-dir", report_dir, "Folder for <name>_nodes.csv, _links.csv, _steps.csv")->capture_default_str();
     cmd->add_option("--report-every", report_every_s,
                     "Write only reporting times that are multiples of this many seconds (0: every reporting time, as the file asks; "
@@ -229,7 +231,7 @@ struct HydraulicsCommand {
   void run() {
     namespace water = sofiatwin::water;
     const auto start = std::chrono::steady_clock::now();
-    const auto net = water::read_inp(inp);
+    const auto net = load_network();
     water::ReportCsv report(net);
     int report_times = 0;
     const auto result = water::simulate(net, [&](long time_s, const water::HydraulicState& state) {
@@ -249,6 +251,13 @@ struct HydraulicsCommand {
     for (const auto& w : result.warnings) std::printf("warning: %s\n", w.c_str());
     if (result.halted) std::printf("stopped at %ld s: %s\n", result.halted_at_s, result.halt_reason.c_str());
     converged = !result.halted && result.warnings.empty();
+  }
+
+  [[nodiscard]] sofiatwin::water::WaterNetwork load_network() const {
+    if (!inp.empty() && !sofiatwin::gis::has_water_layers(inp)) return sofiatwin::water::read_inp(inp);
+    auto model = inp.empty() ? sofiatwin::gis::build_default_model({}, {}) : sofiatwin::gis::read_twin(inp);
+    if (model.water.empty()) throw sofiatwin::InputError(inp + ": the twin holds no water network");
+    return std::move(model.water.network);
   }
 };
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "gis/default_model_parts.hpp"
+#include "gis/default_water.hpp"
 #include "gis/errors.hpp"
 
 namespace sofiatwin::assets {
@@ -28,6 +29,7 @@ struct Facts {
   std::vector<Station> stations;
   CsvRows service;
   Terrain terrain;
+  std::vector<WaterSource> water_sources;
 };
 
 Point2 project(const Reprojector& to_model, double lon, double lat) {
@@ -63,6 +65,9 @@ Facts load_facts(const OGRSpatialReference& model_crs) {
   for (std::size_t r = 1; r < stations.size(); ++r)
     f.stations.push_back({stations[r][0], stations[r][2], project(to_model, std::stod(stations[r][4]), std::stod(stations[r][3]))});
   f.service = parse_csv(assets::text("metro_service.csv"));
+  const auto plants = parse_csv(assets::text("water_sources.csv"));
+  for (std::size_t r = 1; r < plants.size(); ++r)
+    f.water_sources.push_back({plants[r][0], project(to_model, std::stod(plants[r][2]), std::stod(plants[r][3]))});
   f.terrain = {project(to_model, 23.2786, 42.5636), project(to_model, 23.1558, 42.6339), project(to_model, 23.3219, 42.6977)};
   return f;
 }
@@ -88,16 +93,6 @@ GDALDatasetUniquePtr create_gpkg(const std::string& path) {
   GDALDatasetUniquePtr ds(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) throw InputError(path + ": cannot create the default model's in-memory store");
   return ds;
-}
-
-OGRLayer* create_layer(GDALDataset& ds, const char* name, OGRwkbGeometryType type, const OGRSpatialReference& crs,
-                       std::initializer_list<std::pair<const char*, OGRFieldType>> fields) {
-  OGRLayer* layer = ds.CreateLayer(name, const_cast<OGRSpatialReference*>(&crs), type, nullptr);
-  for (const auto& [field, field_type] : fields) {
-    OGRFieldDefn definition(field, field_type);
-    layer->CreateField(&definition);
-  }
-  return layer;
 }
 
 void write_districts(GDALDataset& ds, const Lattice& lattice, const Facts& f, const OGRSpatialReference& crs) {
@@ -141,8 +136,6 @@ int spacing_steps(double persons_per_km2) {
   if (persons_per_km2 > 300) return 4;
   return 8;
 }
-
-using EdgeMap = std::map<std::pair<std::int64_t, std::int64_t>, RoadClass>;
 
 void add_edge(EdgeMap& edges, const Lattice& l, int i0, int j0, int i1, int j1, RoadClass cls) {
   auto id = [&](int i, int j) { return static_cast<std::int64_t>(j) * (l.nx + 1) + i; };
@@ -193,11 +186,14 @@ void add_traced_road(EdgeMap& edges, const Lattice& l, const Polyline& waypoints
   }
 }
 
-void write_roads(GDALDataset& ds, const Lattice& l, const Facts& f, const std::vector<double>& density,
-                 const OGRSpatialReference& crs) {
+EdgeMap street_edges(const Lattice& l, const Facts& f, const std::vector<double>& density) {
   EdgeMap edges;
   add_local_streets(edges, l, density);
   for (const auto& road : f.roads) add_traced_road(edges, l, road.waypoints, *parse_road_class(road.highway));
+  return edges;
+}
+
+void write_roads(GDALDataset& ds, const Lattice& l, const EdgeMap& edges, const OGRSpatialReference& crs) {
   OGRLayer* layer = create_layer(ds, "roads", wkbLineString, crs, {{"highway", OFTString}});
   ds.StartTransaction();
   for (const auto& [key, cls] : edges) {
@@ -360,12 +356,15 @@ CityModel build_default_model(const DefaultModelOptions& options, const ImportOp
   VsimemFolder folder{"/vsimem/sofiatwin-default-" + std::to_string(reinterpret_cast<std::uintptr_t>(&facts))};
   VSIMkdir(folder.path.c_str(), 0755);
   const std::string gpkg = folder.path + "/default.gpkg";
+  WaterSummary water;
   {
     auto ds = create_gpkg(gpkg);
     Rng rng{options.seed};
     write_districts(*ds, lattice, facts, crs);
-    write_roads(*ds, lattice, facts, density, crs);
+    const auto edges = street_edges(lattice, facts, density);
+    write_roads(*ds, lattice, edges, crs);
     write_buildings(*ds, lattice, facts, density, rng, crs);
+    water = write_default_water(*ds, crs, lattice, edges, facts.terrain, density, facts.water_sources);
   }
   write_dem(folder.path + "/dem.tif", lattice, facts.terrain, crs);
   write_metro_gtfs(folder.path + "/gtfs", facts);
@@ -379,10 +378,20 @@ CityModel build_default_model(const DefaultModelOptions& options, const ImportOp
   sources.buildings = gpkg + ":buildings";
   sources.dem = folder.path + "/dem.tif";
   sources.gtfs = folder.path + "/gtfs";
+  sources.water = gpkg;
   CityModel model = import_city(sources, import_options, progress);
+  model.water.network.name = "sofia";
+  for (auto& entry : model.report.entries)  // the in-memory folder's name changes from run to run
+    if (entry.source.rfind(folder.path, 0) == 0) entry.source = "default model" + entry.source.substr(folder.path.size());
+  model.report.info("default model", "water",
+                    std::to_string(water.junctions) + " junctions in " + std::to_string(water.zones) + " pressure zones, " +
+                        std::to_string(water.prvs) + " PRVs, " + std::to_string(water.closed_boundary_pipes) +
+                        " closed zone-boundary pipes; " + std::to_string(std::lround(water.population_served)) + " of " +
+                        std::to_string(std::lround(water.population)) + " inhabitants served; " +
+                        std::to_string(water.dropped_nodes) + " street nodes without a gravity feed left out");
   // The generated layers are a function of the embedded assets and the seed: record those.
   model.sources.clear();
-  for (const char* asset : {"districts.csv", "metro_stations.csv", "roads.csv", "metro_service.csv"})
+  for (const char* asset : {"districts.csv", "metro_stations.csv", "roads.csv", "metro_service.csv", "water_sources.csv"})
     model.sources.push_back({"default-model asset", std::string("assets/sofia/") + asset, sha256_hex(assets::text(asset))});
   model.sources.push_back({"default-model seed", std::to_string(options.seed), {}});
   return model;

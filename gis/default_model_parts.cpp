@@ -84,4 +84,15 @@ std::vector<double> zone_density(const Lattice& lattice, const std::vector<Distr
   return density;
 }
 
+OGRLayer* create_layer(GDALDataset& ds, const char* name, OGRwkbGeometryType type, const OGRSpatialReference& crs,
+                       std::initializer_list<std::pair<const char*, OGRFieldType>> fields) {
+  OGRLayer* layer = ds.CreateLayer(name, type == wkbNone ? nullptr : const_cast<OGRSpatialReference*>(&crs), type, nullptr);
+  if (!layer) throw InputError(std::string("default model: cannot create layer '") + name + "'");
+  for (const auto& [field, field_type] : fields) {
+    OGRFieldDefn definition(field, field_type);
+    layer->CreateField(&definition);
+  }
+  return layer;
+}
+
 }  // namespace sofiatwin::gis::default_model

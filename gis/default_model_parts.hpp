@@ -2,12 +2,14 @@
 #pragma once
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gis/gdal_util.hpp"
 #include "sim/core/geometry.hpp"
+#include "sim/core/road_class.hpp"
 
 namespace sofiatwin::gis::default_model {
 
@@ -44,6 +46,10 @@ struct Lattice {
   [[nodiscard]] Point2 cell_centre(int i, int j) const { return {origin_x_m + (i + 0.5) * step_m, origin_y_m + (j + 0.5) * step_m}; }
 };
 
+/// Street segments between lattice nodes (node id = j * (nx + 1) + i, smaller id first) with the
+/// highest road class laid on them.
+using EdgeMap = std::map<std::pair<std::int64_t, std::int64_t>, RoadClass>;
+
 /// Synthetic terrain (m): the Sofia plain, Vitosha rising to Cherni Vrah, the Lyulin hills.
 struct Terrain {
   Point2 cherni_vrah, lyulin_peak, centre;
@@ -56,5 +62,9 @@ void assign_zones(Lattice& lattice, const std::vector<District>& districts);
 
 /// Persons per km2 of each district over its lattice area.
 std::vector<double> zone_density(const Lattice& lattice, const std::vector<District>& districts);
+
+/// Creates a layer of the generated in-memory sources with the given fields.
+OGRLayer* create_layer(GDALDataset& ds, const char* name, OGRwkbGeometryType type, const OGRSpatialReference& crs,
+                       std::initializer_list<std::pair<const char*, OGRFieldType>> fields);
 
 }  // namespace sofiatwin::gis::default_model

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "sim/network_stats.hpp"
 
@@ -49,6 +50,25 @@ std::string model_summary(const CityModel& m, const std::map<std::string, std::s
       if (!std::isnan(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     out += line("elevation      %d x %d grid, %.0f m cells, %.0f..%.0f m", m.elevation.columns, m.elevation.rows,
                 m.elevation.cell_size_m, lo, hi);
+  }
+  if (!m.water.empty()) {
+    const auto& n = m.water.network;
+    int sources = 0, pipes = 0, valves = 0, pumps = 0;
+    double pipe_km = 0, demand = 0;
+    for (auto t : n.node_type) sources += t != water::NodeType::junction;
+    for (std::size_t k = 0; k < n.link_count(); ++k) {
+      const auto t = n.link_type[k];
+      if (t == water::LinkType::pipe || t == water::LinkType::cv_pipe) ++pipes, pipe_km += n.length_ft[k] * 0.3048 / 1000.0;
+      else if (t == water::LinkType::pump) ++pumps;
+      else ++valves;
+    }
+    for (double d : n.demand_cfs) demand += d * n.units.flow_per_cfs;
+    std::set<std::string> zones(m.water.pressure_zone.begin(), m.water.pressure_zone.end());
+    zones.erase("");
+    out += line("water network  '%s': %d junctions, %d reservoirs/tanks, %d pipes (%.0f km), %d valves, %d pumps, "
+                "%zu pressure zones; base demand %.0f %s",
+                n.name.c_str(), n.junction_count, sources, pipes, pipe_km, valves, pumps, zones.size(), demand,
+                n.units.flow_name.c_str());
   }
   out += line("import report  %zu entries, %zu warnings", m.report.entries.size(), m.report.warning_count());
   return out;

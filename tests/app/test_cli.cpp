@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
 #include "test_util.hpp"
 
 namespace {
@@ -41,6 +45,38 @@ TEST(Cli, ImportDefaultThenInfo) {
   ASSERT_EQ(info.exit_code, 0) << info.output;
   EXPECT_NE(info.output.find("zones          24"), std::string::npos) << info.output;
   EXPECT_NE(info.output.find("source: default-model asset assets/sofia/districts.csv sha256 "), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("water network  'sofia'"), std::string::npos) << info.output;
+  // the twin's water network runs as it is stored, and the same as the default model's
+  const auto from_twin = run("hydraulics " + twin + " --report-dir " + (dir / "twin").string());
+  ASSERT_EQ(from_twin.exit_code, 0) << from_twin.output;
+  EXPECT_NE(from_twin.output.find("sofia: "), std::string::npos) << from_twin.output;
+  EXPECT_NE(from_twin.output.find("25 hydraulic steps to 86400 s"), std::string::npos) << from_twin.output;
+  const auto from_default = run("hydraulics --report-dir " + (dir / "default").string());
+  ASSERT_EQ(from_default.exit_code, 0) << from_default.output;
+  // same rows; numbers equal up to the twin's SI values written with 12 significant digits
+  std::ifstream twin_nodes(dir / "twin" / "sofia_nodes.csv"), default_nodes(dir / "default" / "sofia_nodes.csv");
+  std::string a, b;
+  std::size_t rows = 0;
+  while (std::getline(twin_nodes, a)) {
+    ASSERT_TRUE(std::getline(default_nodes, b)) << "row " << rows;
+    std::istringstream ra(a), rb(b);
+    std::string fa, fb;
+    while (std::getline(ra, fa, ',')) {
+      ASSERT_TRUE(std::getline(rb, fb, ',')) << "row " << rows;
+      char* end = nullptr;
+      const double x = std::strtod(fa.c_str(), &end);
+      if (end == fa.c_str() || *end != '\0') ASSERT_EQ(fa, fb) << "row " << rows;
+      else ASSERT_NEAR(x, std::strtod(fb.c_str(), nullptr), 1e-6 * (1 + std::abs(x))) << "row " << rows;
+    }
+    ++rows;
+  }
+  EXPECT_FALSE(std::getline(default_nodes, b));
+  EXPECT_EQ((rows - 1) % 25, 0u);  // 25 reporting times of every node
+  EXPECT_GT(rows, 25 * 4000u);
+  // a GeoPackage without water layers is named as such
+  const auto no_water = run("hydraulics " + (dir / "none.gpkg").string());
+  EXPECT_EQ(no_water.exit_code, 1);
+  EXPECT_NE(no_water.output.find("none.gpkg"), std::string::npos) << no_water.output;
 }
 
 TEST(Cli, TransportChainOnTheDefaultModel) {
