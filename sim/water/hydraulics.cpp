@@ -3,11 +3,14 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
-#include <Eigen/SparseCholesky>
+#include <Eigen/OrderingMethods>
 #include <Eigen/SparseCore>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+
+#include "sim/core/sparse_ldl.hpp"
 
 namespace sofiatwin::water {
 namespace {
@@ -233,8 +236,8 @@ void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& s) {
 // The matrix is kept in fill-reducing (AMD) order, computed once, so that the factorisation
 // works on it as it is (no permuted copy per iteration): junction j is row order[j].
 struct HydraulicSolver::Linear {
-  Eigen::SparseMatrix<double> matrix;
-  Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>, Eigen::Upper, Eigen::NaturalOrdering<int>> ldlt;  // upper: factorised in place
+  Eigen::SparseMatrix<double> matrix;  // the upper triangle: the pattern and the values
+  linalg::SparseLdl ldlt;
   std::vector<std::int32_t> order, junction_of_row;
   Eigen::VectorXd rhs, heads;  // in row order
 };
@@ -414,7 +417,7 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
   m.resize(junctions, junctions);
   m.setFromTriplets(pattern.begin(), pattern.end());
   m.makeCompressed();
-  linear_->ldlt.analyzePattern(m);
+  linear_->ldlt.analyse(junctions, m.outerIndexPtr(), m.innerIndexPtr());
   // where each coefficient lives in the matrix's value array (no searching per iteration)
   auto position = [&](std::int32_t row, std::int32_t col) {
     const auto* begin = m.innerIndexPtr() + m.outerIndexPtr()[col];
@@ -654,11 +657,11 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     node_coefficients(s, F);
     for (std::size_t k = 0; k < links; ++k)
       if (controls_a_node(net_, k, s)) control_valve_coefficients(s, k, F);
-    ldlt_.factorize(matrix_);
     // EPANET needs a positive definite system; a zero or negative pivot means part of the network
     // has no defined head. As EPANET, an active pressure or flow valve at that node is opened and
     // the iteration repeated; otherwise the solve stops, naming the node.
-    if (const auto bad = failed_pivot_node(); bad >= 0) {
+    if (const auto bad_row = ldlt_.factorise(matrix_.valuePtr()); bad_row >= 0) {
+      const auto bad = linear_->junction_of_row[static_cast<std::size_t>(bad_row)];
       if (open_valve_at(s, bad)) {
         --iteration;
         continue;
@@ -669,7 +672,8 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     auto& rhs = linear_->rhs;
     auto& H = linear_->heads;
     for (std::int32_t j = 0; j < junctions; ++j) rhs[linear_->order[static_cast<std::size_t>(j)]] = F[j];
-    H = ldlt_.solve(rhs);
+    H = rhs;
+    ldlt_.solve(H.data());
     for (std::int32_t j = 0; j < junctions; ++j) s.head_ft[static_cast<std::size_t>(j)] = H[linear_->order[static_cast<std::size_t>(j)]];
     double change = 0.0, total = 0.0;
     for (std::size_t v = static_cast<std::size_t>(junctions); v < net_.node_count(); ++v) s.demand_cfs[v] = 0.0;
@@ -738,14 +742,6 @@ bool HydraulicSolver::pressure_switches(HydraulicState& s) const {
     any = true;
   }
   return any;
-}
-
-std::int32_t HydraulicSolver::failed_pivot_node() const {
-  const auto& ldlt = linear_->ldlt;
-  const auto d = ldlt.vectorD();
-  for (Eigen::Index i = 0; i < d.size(); ++i)
-    if (!(d[i] > 0.0)) return linear_->junction_of_row[static_cast<std::size_t>(i)];
-  return ldlt.info() == Eigen::Success ? -1 : 0;
 }
 
 bool HydraulicSolver::open_valve_at(HydraulicState& s, std::int32_t node) const {

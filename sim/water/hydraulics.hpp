@@ -1,8 +1,9 @@
 // Hydraulics of one instant with the Global Gradient Algorithm (Todini and Pilati, 1988), as in
 // EPANET: unknown junction heads H and link flows q. Each iteration linearises every link's head
 // loss h(q) around the current flow (gradient g = dh/dq, p = 1/g, y = h/g), assembles the symmetric
-// positive definite system A H = F over the junctions, solves it (Eigen's sparse LDL^T: ordering
-// and symbolic factorisation once per network, numeric factorisation per iteration) and updates
+// positive definite system A H = F over the junctions, solves it (sparse LDL^T: Eigen's AMD ordering
+// and the symbolic analysis once per network; the numeric factorisation per iteration, two groups of
+// independent elimination subtrees at a time, sim/core/sparse_ldl.hpp) and updates
 //     q <- q - y + p (H_from - H_to),
 // until sum |dq| / sum |q| <= the network's accuracy. Link statuses (check valves, pumps that
 // cannot deliver the head, links into full or out of empty tanks) are re-checked as EPANET does.
@@ -82,8 +83,6 @@ class HydraulicSolver {
   /// EPANET's pswitch: controls on junction pressure, checked once a solve has converged;
   /// returns whether any link changed (the iterations then go on).
   bool pressure_switches(HydraulicState& state) const;
-  /// The node of the first non-positive pivot of the last factorisation, or -1.
-  [[nodiscard]] std::int32_t failed_pivot_node() const;
   /// EPANET's badvalve: opens an active PRV/PSV (xpressure) or FCV (xfcv) at `node`.
   bool open_valve_at(HydraulicState& state, std::int32_t node) const;
   /// EPANET's linkstatus: re-opens temporarily closed links, checks check valves, pumps and
