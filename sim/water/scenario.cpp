@@ -72,6 +72,13 @@ WaterNetwork apply_interventions(const WaterNetwork& original, const WaterInterv
     if (!(coefficient >= 0)) throw InputError("leakage: junction '" + id + "' has a negative coefficient");
     net.emitter_coefficient[v] = coefficient;
   }
+  for (const auto& [id, coefficient] : changes.pipe_leaks) {
+    const auto k = link_index(net, id, "pipe leak");
+    if (net.link_type[k] != LinkType::pipe && net.link_type[k] != LinkType::cv_pipe) throw InputError("pipe leak: link '" + id + "' is not a pipe");
+    if (!(coefficient >= 0)) throw InputError("pipe leak: pipe '" + id + "' has a negative coefficient");
+    for (const auto end : {net.from_node[k], net.to_node[k]})
+      if (end < net.junction_count) net.emitter_coefficient[static_cast<std::size_t>(end)] += coefficient / 2.0;
+  }
   return net;
 }
 

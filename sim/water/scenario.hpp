@@ -18,6 +18,8 @@ struct WaterInterventions {
   std::vector<double> junction_demand_multiplier;                 // per junction (the caller maps areas); empty: none
   std::vector<std::pair<std::string, std::vector<double>>> pump_speed_schedules;  // per pattern step, repeating
   std::vector<std::pair<std::string, double>> emitter_coefficients;  // leakage: q = C p^exponent at a junction
+  std::vector<std::pair<std::string, double>> pipe_leaks;  // leakage along a pipe: C split half to each end
+                                                           // junction's emitter (added; none at a tank or reservoir)
 };
 
 /// A copy of `net` with the interventions applied. Throws InputError naming an unknown id or an

@@ -114,6 +114,26 @@ TEST_F(WaterScenario, LeakageFollowsTheEmitterLaw) {
   EXPECT_NEAR(state.emitter_cfs[j] * changed.units.flow_per_cfs, 10.0 * std::sqrt(psi), 1e-3 * 10.0 * std::sqrt(psi));
 }
 
+TEST_F(WaterScenario, PipeLeakSplitsBetweenItsEndJunctions) {
+  const auto net = network("Net1");
+  WaterInterventions leak;
+  leak.pipe_leaks = {{"111", 8.0}};  // junctions 11 and 21
+  const auto changed = apply_interventions(net, leak);
+  const auto state = solve_steady(changed, 1e-3);
+  double total_gpm = 0;
+  for (const char* id : {"11", "21"}) {
+    const auto j = static_cast<std::size_t>(std::find(changed.node_id.begin(), changed.node_id.end(), id) - changed.node_id.begin());
+    EXPECT_DOUBLE_EQ(changed.emitter_coefficient[j], 4.0);
+    const double psi = (state.head_ft[j] - changed.elevation_ft[j]) * changed.units.pressure_per_ft;
+    EXPECT_NEAR(state.emitter_cfs[j] * changed.units.flow_per_cfs, 4.0 * std::sqrt(psi), 1e-3 * 4.0 * std::sqrt(psi));
+    total_gpm += state.emitter_cfs[j] * changed.units.flow_per_cfs;
+  }
+  EXPECT_GT(total_gpm, 0.0);
+  WaterInterventions valve;
+  valve.pipe_leaks = {{"9", 1.0}};  // the pump
+  EXPECT_THROW(apply_interventions(net, valve), InputError);
+}
+
 TEST_F(WaterScenario, PressureDeficitCountsJunctionsBelowTheThreshold) {
   const auto net = network("Net1");
   const auto all = simulate_kpis(net, 1e6), none = simulate_kpis(net, -1e6);
