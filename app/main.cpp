@@ -254,10 +254,9 @@ struct HydraulicsCommand {
   }
 
   [[nodiscard]] sofiatwin::water::WaterNetwork load_network() const {
-    if (!inp.empty() && !sofiatwin::gis::has_water_layers(inp)) return sofiatwin::water::read_inp(inp);
-    auto model = inp.empty() ? sofiatwin::gis::build_default_model({}, {}) : sofiatwin::gis::read_twin(inp);
-    if (model.water.empty()) throw sofiatwin::InputError(inp + ": the twin holds no water network");
-    return std::move(model.water.network);
+    if (inp.empty()) return std::move(sofiatwin::gis::build_default_model({}, {}).water.network);
+    if (auto water = sofiatwin::gis::read_water_dataset(inp)) return std::move(water->network);
+    return sofiatwin::water::read_inp(inp);
   }
 };
 

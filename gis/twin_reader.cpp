@@ -225,12 +225,7 @@ CityModel read_twin(const std::string& path) {
                                 f->GetFieldAsString("source"), f->GetFieldAsString("layer"), f->GetFieldAsString("feature"),
                                 f->GetFieldAsString("field"), f->GetFieldAsString("message")});
   m.elevation = read_elevation(path);
-  if (has_water_layers(path)) {
-    ImportReport ignored;
-    ImportContext ctx{make_crs(m.crs), std::nullopt, {}, &ignored};
-    ctx.options.model_crs = m.crs;
-    m.water = read_water_layers(path, metadata.count("water_network_name") ? metadata.at("water_network_name") : "water", ctx, nullptr);
-  }
+  if (has_water_layers(path)) m.water = *read_water_dataset(path);
   return m;
 }
 

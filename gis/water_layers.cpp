@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <sstream>
 #include <unordered_map>
@@ -519,6 +520,25 @@ WaterModel read_water_layers(const std::string& path, const std::string& network
   if (c.geometry_lengths) note += "; " + std::to_string(c.geometry_lengths) + " lengths from the geometry";
   ctx.report->info(path, "water", note);
   return w;
+}
+
+std::optional<WaterModel> read_water_dataset(const std::string& path) {
+  std::map<std::string, std::string> metadata;
+  {
+    GdalErrorCapture quiet;
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds) return std::nullopt;
+    if (!ds->GetLayerByName(junction_spec.layer))
+      throw InputError(path + ": holds no water network (no layer '" + junction_spec.layer + "')");
+    if (OGRLayer* meta = ds->GetLayerByName("twin_metadata"))
+      for (auto& f : *meta) metadata[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+  }
+  ImportReport report;
+  ImportOptions options;
+  if (metadata.count("crs")) options.model_crs = metadata["crs"];
+  const ImportContext ctx{make_crs(options.model_crs), std::nullopt, options, &report};
+  const std::string name = metadata.count("water_network_name") ? metadata["water_network_name"] : std::filesystem::path(path).stem().string();
+  return read_water_layers(path, name, ctx, nullptr);
 }
 
 void write_water_layers(GDALDataset& dataset, const OGRSpatialReference& crs, const WaterModel& water) {

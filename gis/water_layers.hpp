@@ -16,6 +16,7 @@
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <optional>
 #include <string>
 
 #include "gis/import_context.hpp"
@@ -33,6 +34,11 @@ bool has_water_layers(const std::string& path);
 /// fills missing elevations.
 WaterModel read_water_layers(const std::string& path, const std::string& network_name, const ImportContext& ctx,
                              const RasterSampler* dem);
+
+/// The water network of a twin, or of any vector dataset with the layers above (model CRS and
+/// network name from the twin's metadata when present); nullopt when `path` is not a vector
+/// dataset (an .inp file, say). Throws InputError when it is one without a water_junctions layer.
+std::optional<WaterModel> read_water_dataset(const std::string& path);
 
 /// Writes the water network as the layers above into an open dataset (inside the caller's
 /// transaction). The network must be in LPS (SI) units.
