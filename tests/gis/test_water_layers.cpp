@@ -11,6 +11,7 @@
 #include "sim/water/inp_io.hpp"
 #include "sim/water/simulation.hpp"
 #include "test_util.hpp"
+#include "water_compare.hpp"
 
 using namespace sofiatwin;
 using namespace sofiatwin::gis;
@@ -53,30 +54,6 @@ std::vector<std::vector<double>> run(const water::WaterNetwork& net) {
   return out;
 }
 
-void expect_same_network(const water::WaterNetwork& a, const water::WaterNetwork& b) {
-  EXPECT_EQ(a.node_id, b.node_id);
-  EXPECT_EQ(a.node_type, b.node_type);
-  EXPECT_EQ(a.link_id, b.link_id);
-  EXPECT_EQ(a.link_type, b.link_type);
-  EXPECT_EQ(a.from_node, b.from_node);
-  EXPECT_EQ(a.to_node, b.to_node);
-  EXPECT_EQ(a.demand_pattern, b.demand_pattern);
-  EXPECT_EQ(a.initially_closed, b.initially_closed);
-  EXPECT_EQ(a.patterns.size(), b.patterns.size());
-  EXPECT_EQ(a.curves.size(), b.curves.size());
-  EXPECT_EQ(a.controls.size(), b.controls.size());
-  EXPECT_EQ(a.rules.size(), b.rules.size());
-  EXPECT_EQ(a.times.duration_s, b.times.duration_s);
-  for (std::size_t v = 0; v < a.node_count(); ++v) EXPECT_NEAR(a.elevation_ft[v], b.elevation_ft[v], 1e-9 * (1 + std::abs(a.elevation_ft[v])));
-  for (std::size_t k = 0; k < a.link_count(); ++k) {
-    EXPECT_NEAR(a.length_ft[k], b.length_ft[k], 1e-9 * (1 + a.length_ft[k]));
-    EXPECT_NEAR(a.diameter_ft[k], b.diameter_ft[k], 1e-12);
-    EXPECT_NEAR(a.roughness[k], b.roughness[k], 1e-9);
-    EXPECT_NEAR(a.minor_loss_k[k], b.minor_loss_k[k], 1e-12);
-  }
-  for (std::size_t d = 0; d < a.demand_cfs.size() && d < b.demand_cfs.size(); ++d) EXPECT_NEAR(a.demand_cfs[d], b.demand_cfs[d], 1e-12);
-}
-
 class WaterLayersRoundTrip : public ::testing::TestWithParam<const char*> {};
 
 }  // namespace
@@ -90,7 +67,7 @@ TEST_P(WaterLayersRoundTrip, SameNetworkAndSameSolution) {
   Context c;
   const auto path = write_layers(original, (dir / "water.gpkg").string());
   const auto back = read_water_layers(path, original.network.name, c.ctx, nullptr);
-  expect_same_network(original.network, back.network);
+  test::expect_same_water_network(original.network, back.network, 1e-9);
   EXPECT_EQ(back.node_position, original.node_position);
   ASSERT_EQ(back.link_shape.size(), original.network.link_count());
   const auto a = run(original.network), b = run(back.network);
