@@ -113,8 +113,8 @@ class WaterReader {
     if (!l && required) throw InputError(describe(path_, spec.layer, {}, {}, "layer missing: water networks need it"));
     if (l) {
       const auto type = wkbFlatten(l->GetGeomType());
-      const auto expected = spec.points ? wkbPoint : wkbLineString;
-      if (type != expected && type != wkbUnknown)
+      const bool fits = spec.points ? type == wkbPoint : type == wkbLineString || type == wkbMultiLineString;
+      if (!fits && type != wkbUnknown)
         throw InputError(describe(path_, spec.layer, {}, {}, std::string("holds ") + OGRGeometryTypeToName(type) + ", expected " +
                                                                   (spec.points ? "points" : "lines")));
     }
@@ -180,7 +180,7 @@ class WaterReader {
     const auto fields = field_indices(*l, spec);
     const int zone_field = find_field(l->GetLayerDefn(), {"pressure_zone"});
     const int emitter_field = spec.section == std::string("JUNCTIONS") ? find_field(l->GetLayerDefn(), {"emitter_coefficient"}) : -1;
-    for_each_feature(source, ctx_, false, [&](OGRFeature& f, OGRGeometry& g, long long fid) {
+    const auto visited = for_each_feature(source, ctx_, false, [&](OGRFeature& f, OGRGeometry& g, long long fid) {
       if (wkbFlatten(g.getGeometryType()) != wkbPoint)
         throw InputError(describe(path_, spec.layer, "feature " + std::to_string(fid), {}, "geometry is not a point"));
       const Point2 p{g.toPoint()->getX(), g.toPoint()->getY()};
@@ -202,6 +202,17 @@ class WaterReader {
       c_.node_position.push_back(p);
       c_.sections[spec.section].push_back({at, std::move(line)});
     });
+    require_all(*l, spec, visited);
+  }
+
+  /// A water network cannot leave a feature out: features for_each_feature skipped (no geometry,
+  /// not reprojectable) are an error here, not a warning.
+  void require_all(OGRLayer& l, const LayerSpec& spec, long long visited) const {
+    const auto count = l.GetFeatureCount();
+    if (visited != count)
+      throw InputError(describe(path_, spec.layer, {}, {},
+                                std::to_string(count - visited) + " feature(s) without usable geometry (see the import report's "
+                                                                  "warnings): a water network cannot leave them out"));
   }
 
   void build_snap_index() {
@@ -231,11 +242,14 @@ class WaterReader {
     std::vector<int> keyword_fields;
     for (const auto& [name, keyword] : pump_keywords) keyword_fields.push_back(find_field(l->GetLayerDefn(), {name}));
     const int curve_field = find_field(l->GetLayerDefn(), {"curve"});
-    for_each_feature(source, ctx_, false, [&](OGRFeature& f, OGRGeometry& g, long long fid) {
+    const auto visited = for_each_feature(source, ctx_, false, [&](OGRFeature& f, OGRGeometry& g, long long fid) {
       const std::string feature = "feature " + std::to_string(fid);
-      if (wkbFlatten(g.getGeometryType()) != wkbLineString)
-        throw InputError(describe(path_, spec.layer, feature, {}, "geometry is not a line string"));
-      Polyline shape = to_polyline(*g.toLineString());
+      const OGRLineString* single = nullptr;
+      if (wkbFlatten(g.getGeometryType()) == wkbLineString) single = g.toLineString();
+      else if (wkbFlatten(g.getGeometryType()) == wkbMultiLineString && g.toMultiLineString()->getNumGeometries() == 1)
+        single = g.toMultiLineString()->getGeometryRef(0);
+      if (!single) throw InputError(describe(path_, spec.layer, feature, {}, "geometry is not a single line"));
+      Polyline shape = to_polyline(*single);
       auto fill = [&](std::size_t i) -> std::string {
         const std::string name = spec.tokens[i].name;
         if (name == "node1" || name == "node2") {
@@ -259,6 +273,7 @@ class WaterReader {
       c_.link_shape.push_back(std::move(shape));
       c_.sections[spec.section].push_back({locate(spec.layer, fid), std::move(line)});
     });
+    require_all(*l, spec, visited);
   }
 
   /// Reverses the shape when it runs from the link's to-node to its from-node.

@@ -232,4 +232,18 @@ TEST(WaterLayers, BadInputIsNamedByLayerFeatureAndField) {
   EXPECT_NE(far.find("water_pipes"), std::string::npos) << far;
   EXPECT_NE(far.find("node2"), std::string::npos) << far;
   EXPECT_NE(far.find("no node lies within"), std::string::npos) << far;
+  // a pipe without geometry cannot be left out of a water network
+  const UtilityLayers no_geometry("water_no_geometry");
+  {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(no_geometry.gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    OGRLayer* pipes = ds->GetLayerByName("water_pipes");
+    OGRFeature f(pipes->GetLayerDefn());
+    f.SetField("id", "P9");
+    f.SetField("diameter_mm", "100");
+    f.SetField("roughness", 120.0);
+    EXPECT_EQ(pipes->CreateFeature(&f), OGRERR_NONE);
+  }
+  const auto missing = error_of(no_geometry);
+  EXPECT_NE(missing.find("water_pipes"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("1 feature(s) without usable geometry"), std::string::npos) << missing;
 }
