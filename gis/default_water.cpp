@@ -38,7 +38,7 @@ struct Segment {
 struct Inlet {
   std::size_t source;
   std::int32_t node;
-  double source_head_m, main_length_m, main_diameter_mm = 0;
+  double main_length_m, main_diameter_mm = 0;
 };
 
 /// Union-find with path halving.
@@ -134,7 +134,7 @@ class Generator {
         if (d < best_m) best_m = d, best = static_cast<std::int32_t>(v);
       }
       if (best < 0) continue;
-      inlets_.push_back({s, best, head, std::max(best_m * 1.2, 100.0)});
+      inlets_.push_back({s, best, std::max(best_m * 1.2, 100.0)});
     }
   }
 
@@ -196,7 +196,7 @@ class Generator {
         bool duplicate = false;
         for (const auto& inlet : inlets_) duplicate = duplicate || (inlet.source == s && inlet.node == best);
         if (duplicate) continue;
-        inlets_.push_back({s, best, head, std::max(best_m * 1.2, 100.0)});
+        inlets_.push_back({s, best, std::max(best_m * 1.2, 100.0)});
         fed_[c] = 1;
       }
     }
