@@ -159,6 +159,18 @@ void SparseLdl::analyse(std::int32_t n, const std::int32_t* column_begin, const 
   flag_.assign(size, -1);
   for (auto& stack : stacks_) stack.assign(size, 0);
   work_.assign(size, 0.0);
+  new_of_ = std::move(new_of);
+  clear_pivot_floors();
+}
+
+void SparseLdl::set_pivot_floor(std::int32_t given_row, double floor) {
+  pivot_floor_[static_cast<std::size_t>(new_of_[static_cast<std::size_t>(given_row)])] = floor;
+  any_floor_ = true;
+}
+
+void SparseLdl::clear_pivot_floors() {
+  if (any_floor_ || pivot_floor_.size() != static_cast<std::size_t>(n_)) pivot_floor_.assign(static_cast<std::size_t>(n_), 0.0);
+  any_floor_ = false;
 }
 
 std::int32_t SparseLdl::factorise_rows(std::int32_t begin, std::int32_t end, std::vector<std::int32_t>& stack) {
@@ -196,6 +208,7 @@ std::int32_t SparseLdl::factorise_rows(std::int32_t begin, std::int32_t end, std
       l_value_[static_cast<std::size_t>(p)] = l_ki;
       ++l_count_[i];
     }
+    if (any_floor_ && d < pivot_floor_[uk]) d = pivot_floor_[uk];
     d_[uk] = d;
     if (!(d > 0.0) && first_bad < 0) first_bad = k;
     if (d == 0.0) break;

@@ -26,6 +26,12 @@ class SparseLdl {
   /// row (of the given matrix) whose pivot is not positive: the factorisation is then unusable.
   std::int32_t factorise(const double* values);
 
+  /// A smallest pivot for one row (of the given matrix) in later factorisations: rounding can
+  /// leave a non-positive pivot where exact arithmetic gives a tiny positive one (a node held only
+  /// by closed links' 1e-8 conductances); the caller, who knows, sets it. Cleared by clear_floors().
+  void set_pivot_floor(std::int32_t given_row, double floor);
+  void clear_pivot_floors();
+
   /// Solves L D L^T x = b in place (x holds b on entry).
   void solve(double* x) const;
 
@@ -43,11 +49,14 @@ class SparseLdl {
   std::int32_t n_ = 0;
   std::int32_t group_end_[2] = {0, 0};
   std::vector<std::int32_t> original_;  // renumbered row -> given row
+  std::vector<std::int32_t> new_of_;    // given row -> renumbered row
   std::vector<std::int32_t> column_begin_, row_index_, value_position_;
   std::vector<double> values_;
   std::vector<std::int32_t> parent_, l_begin_, l_count_, l_row_;
   std::vector<double> l_value_, d_, y_;
   std::vector<std::int32_t> flag_;
+  std::vector<double> pivot_floor_;  // renumbered rows; used only when any_floor_
+  bool any_floor_ = false;
   std::vector<std::int32_t> stacks_[2];
   mutable std::vector<double> work_;
 };

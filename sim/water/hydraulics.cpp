@@ -18,6 +18,7 @@ namespace {
 constexpr double pi = 3.141592653589793;
 constexpr double gravity_ft_s2 = 32.2;
 constexpr double closed_gradient = 1e8;  // a closed link: h = 1e8 q
+constexpr double open_valve_gradient = 1e-6;  // an open valve without minor loss: h = 1e-6 q
 constexpr double min_gradient = 1e-7;    // keeps p finite at zero flow
 
 /// Darcy-Weisbach friction factor (EPANET manual, appendix D): 64/Re laminar (Re < 2000),
@@ -491,14 +492,28 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
     const auto& pump = net_.pumps[static_cast<std::size_t>(net_.pump_of_link[k])];
     const double speed = s.setting[k], aq = std::abs(q);
     if (pump.kind == PumpCurve::constant_power) {
-      const double qq = std::max(aq, 1e-6), r = 8.814 * pump.power_hp * speed * speed * speed;
-      g = r / (qq * qq);
-      h = -g * qq;
+      // EPANET 2.3: gain 8.814 P w^3 / q; a gradient above 1e8 (near-zero flow) makes the pump a
+      // closed link, one below 1e-6 an open valve
+      const double r = 8.814 * pump.power_hp * speed * speed * speed;
+      g = aq > 0.0 ? r / (aq * aq) : std::numeric_limits<double>::infinity();
+      if (g > closed_gradient) {
+        p = 1.0 / closed_gradient;
+        y = q;
+        return;
+      }
+      if (g < open_valve_gradient) {
+        p = 1.0 / open_valve_gradient;
+        y = q;
+        return;
+      }
+      h = -r / q;
     } else if (pump.kind == PumpCurve::power) {
+      // the gradient from |q|, the loss with the signed flow (as EPANET): a pump running backwards
+      // meets a larger head than its shutoff head and is pushed back
       const double r = pump.b * std::pow(speed, 2.0 - pump.c);
       g = pump.c * r * std::pow(aq, pump.c - 1.0);
-      h = -speed * speed * pump.a_ft + g * aq / pump.c;
-      if (g < min_gradient) g = min_gradient, h = -speed * speed * pump.a_ft + g * aq;
+      h = -speed * speed * pump.a_ft + g * q / pump.c;
+      if (g < min_gradient) g = min_gradient, h = -speed * speed * pump.a_ft + g * q;
     } else {
       // the custom curve's segment through |q| / speed, applied to the signed flow (as EPANET)
       double h0 = 0, slope = 0;
@@ -614,6 +629,8 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
   const double target = net_.accuracy * accuracy_factor;
   const int max_trials = net_.max_trials + std::max(net_.extra_trials, 0);
   int next_check = net_.check_frequency;
+  int floors = 0;
+  ldlt_.clear_pivot_floors();
   s.converged = false;
   s.ill_conditioned_node = -1;
   for (int iteration = 1; iteration <= max_trials; ++iteration) {
@@ -663,6 +680,15 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     if (const auto bad_row = ldlt_.factorise(matrix_.valuePtr()); bad_row >= 0) {
       const auto bad = linear_->junction_of_row[static_cast<std::size_t>(bad_row)];
       if (open_valve_at(s, bad)) {
+        --iteration;
+        continue;
+      }
+      // A node held only by closed links has, in exact arithmetic, a tiny positive pivot (their
+      // 1e-8 conductances), which rounding in this elimination order can turn non-positive; EPANET's
+      // own order may not. Floor it at those conductances and factorise again (a few times at most).
+      if (const double held = closed_conductance_at(bad); held > 0.0 && floors < 16) {
+        ldlt_.set_pivot_floor(bad_row, held);
+        ++floors;
         --iteration;
         continue;
       }
@@ -742,6 +768,13 @@ bool HydraulicSolver::pressure_switches(HydraulicState& s) const {
     any = true;
   }
   return any;
+}
+
+double HydraulicSolver::closed_conductance_at(std::int32_t node) const {
+  double sum = 0.0;
+  for (std::size_t k = 0; k < net_.link_count(); ++k)
+    if ((net_.from_node[k] == node || net_.to_node[k] == node) && p_[k] > 0.0 && p_[k] <= 1.0 / closed_gradient) sum += p_[k];
+  return sum;
 }
 
 bool HydraulicSolver::open_valve_at(HydraulicState& s, std::int32_t node) const {

@@ -85,6 +85,8 @@ class HydraulicSolver {
   bool pressure_switches(HydraulicState& state) const;
   /// EPANET's badvalve: opens an active PRV/PSV (xpressure) or FCV (xfcv) at `node`.
   bool open_valve_at(HydraulicState& state, std::int32_t node) const;
+  /// The conductance of the closed links (1/1e8 each, this iteration) at a junction.
+  [[nodiscard]] double closed_conductance_at(std::int32_t node) const;
   /// EPANET's linkstatus: re-opens temporarily closed links, checks check valves, pumps and
   /// links to full or empty tanks; returns whether any status changed.
   bool check_statuses(HydraulicState& state) const;

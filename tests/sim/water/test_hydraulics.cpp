@@ -1,6 +1,9 @@
 // Water hydraulics: EPANET 2.3.5 reference results (../shared/data/water) and property checks.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <tuple>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -58,6 +61,20 @@ double cross_version_flow_noise(const std::string& name) {
   return 0.0;
 }
 
+/// The spots where EPANET 2.2 and 2.3.5 disagree (anchors/disagreements/, "hydraulically
+/// ambiguous"): (kind, time, id), kind "node" or "link". Empty when the network has none.
+std::set<std::tuple<std::string, long, std::string>> ambiguous_spots(const std::string& name) {
+  std::set<std::tuple<std::string, long, std::string>> out;
+  std::ifstream in(water_data("anchors/disagreements/" + name + "_disagreements.csv"));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    const auto cells = cells_of(line);
+    if (cells.size() >= 3) out.emplace(cells[0], std::stol(cells[1]), cells[2]);
+  }
+  return out;
+}
+
 class EpanetReference : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -78,12 +95,16 @@ TEST_P(EpanetReference, HeadsFlowsStatusesAndStepsMatchOverThePeriod) {
   // near-zero flows: EPANET treats |q| <= 1e-6 cfs (QZERO) as no flow, so differences up to twice
   // that are below its own resolution; likewise the level at which EPANET 2.2 and 2.3.5 differ
   const double flow_noise = std::max({1e-4, cross_version_flow_noise(name), 2e-6 * net.units.flow_per_cfs});
+  // the hydraulically ambiguous spots are left out: only the solution's validity is required there
+  // (the mass and energy balance test below)
+  const auto ambiguous = ambiguous_spots(name);
   std::size_t compared_nodes = 0, compared_links = 0;
   const auto result = simulate(net, [&](long t, const HydraulicState& state) {
     for (std::size_t v = 0; v < net.node_count(); ++v) {
       const auto row = nodes.find({t, net.node_id[v]});
       if (row == nodes.end()) continue;  // the reference dump is thinned for some networks
       ++compared_nodes;
+      if (ambiguous.count({"node", t, net.node_id[v]})) continue;
       EXPECT_NEAR(state.head_ft[v] * net.units.length_per_ft, std::stod(row->second.at("head")), 1e-3) << name << " t " << t << " node " << net.node_id[v];
       if (net.node_type[v] == NodeType::junction) {  // demand delivered (pressure-driven) + emitter outflow
         const double expected = std::stod(row->second.at("demand")), ours = outflow(state, v) * net.units.flow_per_cfs;
@@ -95,6 +116,7 @@ TEST_P(EpanetReference, HeadsFlowsStatusesAndStepsMatchOverThePeriod) {
       const auto row = links.find({t, net.link_id[k]});
       if (row == links.end()) continue;
       ++compared_links;
+      if (ambiguous.count({"link", t, net.link_id[k]})) continue;
       const double expected = std::stod(row->second.at("flow"));
       const double ours = is_closed(state.status[k]) ? 0.0 : state.flow_cfs[k] * net.units.flow_per_cfs;
       EXPECT_TRUE(std::abs(ours - expected) <= std::max(1e-3 * std::abs(expected), flow_noise))
@@ -140,6 +162,9 @@ TEST_P(EpanetReference, MassAndEnergyBalanceOverThePeriod) {
       const double dh = state.head_ft[static_cast<std::size_t>(net.from_node[k])] - state.head_ft[static_cast<std::size_t>(net.to_node[k])];
       if (net.link_type[k] == LinkType::pump) {
         const auto& pump = net.pumps[static_cast<std::size_t>(net.pump_of_link[k])];
+        const double q = std::abs(state.flow_cfs[k]), w = state.setting[k];
+        if (pump.kind == PumpCurve::constant_power && 8.814 * pump.power_hp * w * w * w > 1e8 * q * q)
+          continue;  // near-zero flow: a closed link (gradient above 1e8), as in EPANET 2.3
         EXPECT_NEAR(-dh, pump_head_gain(net, pump, state.setting[k], std::abs(state.flow_cfs[k])), 1e-4) << name << " t " << t << " pump " << net.link_id[k];
       } else if (net.link_type[k] == LinkType::prv && state.status[k] == LinkStatus::active) {
         const auto n2 = static_cast<std::size_t>(net.to_node[k]);
@@ -187,20 +212,42 @@ TEST_P(StepNetwork, SameHydraulicStepsAsEpanet) {
 INSTANTIATE_TEST_SUITE_P(Networks, StepNetwork,
                          ::testing::Values("BWSN_Network_1", "MICROPOLIS_v1", "PacificCity", "BWSN_Network_2", "Richmond_standard"));
 
-// BWSN_Network_1 (rule-based pump control): heads agree at every reporting time as well.
-TEST_F(EpanetReference, RuleControlledNetworkHeadsMatch) {
-  const auto net = read_inp(water_data("networks/BWSN_Network_1.inp"));
-  const auto nodes = reference_rows(water_data("reference/BWSN_Network_1/BWSN_Network_1_nodes.csv"), "node_id");
+class HeadNetwork : public EpanetReference {};
+
+// Networks whose heads agree at every reporting time (outside the ambiguous spots) while some flows
+// do not yet: BWSN_Network_1 (rule-based pump control) and ky10 (about 20 flows in a flat loop of
+// 12" pipes with a head loss of 1e-6 ft differ by 0.1 GPM; PRV ~@RV-4 is closed in EPANET, open at
+// zero flow here).
+TEST_P(HeadNetwork, HeadsMatchAtEveryReportingTime) {
+  const std::string name = GetParam();
+  const auto net = read_inp(water_data("networks/" + name + ".inp"));
+  const auto nodes = reference_rows(water_data("reference/" + name + "/" + name + "_nodes.csv"), "node_id");
+  const auto ambiguous = ambiguous_spots(name);
   std::size_t compared = 0;
-  simulate(net, [&](long t, const HydraulicState& state) {
+  const auto result = simulate(net, [&](long t, const HydraulicState& state) {
     for (std::size_t v = 0; v < net.node_count(); ++v) {
       const auto row = nodes.find({t, net.node_id[v]});
       if (row == nodes.end()) continue;
       ++compared;
-      EXPECT_NEAR(state.head_ft[v] * net.units.length_per_ft, std::stod(row->second.at("head")), 1e-3) << "t " << t << " node " << net.node_id[v];
+      if (ambiguous.count({"node", t, net.node_id[v]})) continue;
+      EXPECT_NEAR(state.head_ft[v] * net.units.length_per_ft, std::stod(row->second.at("head")), 1e-3) << name << " t " << t << " node " << net.node_id[v];
     }
   });
-  EXPECT_EQ(compared, nodes.size());
+  EXPECT_FALSE(result.halted) << name << ": " << result.halt_reason;
+  EXPECT_EQ(compared, nodes.size()) << name;
+}
+
+INSTANTIATE_TEST_SUITE_P(Networks, HeadNetwork, ::testing::Values("BWSN_Network_1", "ky10"));
+
+// Net6 (61 pumps, 32 tanks, 96 h): the whole period runs, with EPANET's number of hydraulic steps;
+// from step 24 a tank-filling step of 89 s against EPANET's 88 s shifts later step times by a
+// second or so (README). Pumps running backwards meet their own curve (signed flow), as in EPANET.
+TEST_F(EpanetReference, LargePumpedNetworkRunsThePeriod) {
+  const auto net = read_inp(water_data("networks/Net6.inp"));
+  const auto result = simulate(net, {});
+  EXPECT_FALSE(result.halted) << result.halt_reason;
+  EXPECT_EQ(result.steps.size(), reference_steps("Net6").size());
+  EXPECT_EQ(result.steps.back().time_s, 96 * 3600);
 }
 
 class TankNetwork : public EpanetReference {};
@@ -240,7 +287,7 @@ TEST_P(TankNetwork, TankVolumesIntegrateInflow) {
 
 INSTANTIATE_TEST_SUITE_P(Networks, TankNetwork, ::testing::Values("Net1", "Net2", "Net3"));
 INSTANTIATE_TEST_SUITE_P(Networks, EpanetReference,
-                         ::testing::Values("Hanoi", "MOD", "KL", "Balerma", "RuralNetwork", "Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4", "ZJ_PDA"));
+                         ::testing::Values("Hanoi", "MOD", "KL", "Balerma", "RuralNetwork", "Net1", "Net2", "Net3", "Anytown", "exnet-3", "ky4", "ky8", "ZJ_PDA"));
 
 namespace {
 
