@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up, builds, and runs the main job on the embedded default Sofia model: import it into a twin
 # GeoPackage, print its summary, then run the transport chain (demand, mode split, road assignment,
-# transit loads) into build/results/transport and the day of its water network (24 hourly
+# transit loads) into build/results/transport and the day of its water network (hourly
 # hydraulic solutions, EPANET-style CSV) into build/results/water.
 set -euo pipefail
 cd "$(dirname "$0")/.."
