@@ -701,7 +701,8 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     H = rhs;
     ldlt_.solve(H.data());
     for (std::int32_t j = 0; j < junctions; ++j) s.head_ft[static_cast<std::size_t>(j)] = H[linear_->order[static_cast<std::size_t>(j)]];
-    double change = 0.0, total = 0.0;
+    double change = 0.0, total = 0.0, largest = 0.0;
+    s.largest_change_link = -1;
     for (std::size_t v = static_cast<std::size_t>(junctions); v < net_.node_count(); ++v) s.demand_cfs[v] = 0.0;
     // damping (DAMPLIMIT) and, as EPANET, pressure valves re-checked every iteration
     double relax = 1.0;
@@ -721,11 +722,13 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
         dq = s.flow_cfs[k] / 2.0;
       s.flow_cfs[k] -= dq;
       change += std::abs(dq);
+      if (std::abs(dq) > largest) largest = std::abs(dq), s.largest_change_link = static_cast<std::int32_t>(k);
       total += std::abs(s.flow_cfs[k]);
       if (a >= static_cast<std::size_t>(junctions)) s.demand_cfs[a] -= s.flow_cfs[k];
       if (b >= static_cast<std::size_t>(junctions)) s.demand_cfs[b] += s.flow_cfs[k];
     }
     update_node_flows(s, relax, change, total);
+    s.largest_change_cfs = largest;
     s.iterations = iteration;
     s.relative_error = total > net_.accuracy ? change / total : change;
     if (net_.damp_limit <= 0.0) valve_change = check_valves(s);

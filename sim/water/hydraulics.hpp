@@ -39,6 +39,8 @@ struct HydraulicState {
   double relative_error = 0.0;  // sum |dq| / sum |q| of the last iteration
   bool converged = false;
   std::int32_t ill_conditioned_node = -1;  // the node where the last solve found no defined head
+  std::int32_t largest_change_link = -1;   // the link whose flow changed most in the last iteration
+  double largest_change_cfs = 0.0;         // (names the trouble spot of an unbalanced solve)
 };
 
 /// EPANET's initial state: statuses and settings as read, 1 ft/s in open pipes, pumps at their

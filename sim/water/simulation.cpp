@@ -285,6 +285,15 @@ bool is_report_time(const Times& t, long time_s) {
   return time_s >= t.report_start_s && (time_s - t.report_start_s) % t.report_step_s == 0;
 }
 
+/// "; largest flow change 12.3 GPM in link P-7": where an unbalanced solve was still moving.
+std::string largest_change(const WaterNetwork& net, const HydraulicState& state) {
+  if (state.largest_change_link < 0) return {};
+  char text[64];
+  std::snprintf(text, sizeof text, "%.4g", state.largest_change_cfs * net.units.flow_per_cfs);
+  return std::string("; largest flow change ") + text + " " + net.units.flow_name + " in link " +
+         net.link_id[static_cast<std::size_t>(state.largest_change_link)];
+}
+
 }  // namespace
 
 SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report, double accuracy_factor, const StepCallback& on_step) {
@@ -304,7 +313,7 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
       char text[160];
       std::snprintf(text, sizeof text, "%ld s: unbalanced after %d trials (relative error %.3g), continuing", time_s, state.iterations,
                     state.relative_error);
-      result.warnings.emplace_back(text);
+      result.warnings.emplace_back(text + largest_change(net, state));
     }
     long dt = time_s < net.times.duration_s && !halt ? next_step(net, state, time_s) : 0;
     const bool with_rules = !net.rules.empty() && dt > 0;
@@ -315,7 +324,8 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
       result.halted = true;
       result.halted_at_s = time_s;
       result.halt_reason = ill_conditioned ? "the system is ill-conditioned at node " + net.node_id[static_cast<std::size_t>(state.ill_conditioned_node)]
-                                           : "the step did not converge within " + std::to_string(net.max_trials) + " trials and the file says UNBALANCED STOP";
+                                           : "the step did not converge within " + std::to_string(net.max_trials) +
+                                                 " trials and the file says UNBALANCED STOP" + largest_change(net, state);
       break;
     }
     if (dt <= 0) break;
