@@ -81,7 +81,7 @@ struct ImportCommand {
 
   [[nodiscard]] bool has_sources() const {
     return sources.districts || sources.neighbourhoods || sources.gtfs || sources.osm || sources.roads ||
-           sources.buildings || sources.population || sources.dem;
+           sources.buildings || sources.population || sources.dem || sources.water;
   }
 
   void run() {

@@ -152,7 +152,8 @@ class WaterReader {
                                   "'" + t.substr(1) + "' contains a blank or ';'"));
       if (t.empty()) {
         if (s.need == Need::required)
-          throw InputError(describe(path_, spec.layer, "feature " + std::to_string(fid), s.name, "is empty"));
+          throw InputError(describe(path_, spec.layer, "feature " + std::to_string(fid), s.name,
+                                    fields[i] < 0 ? "missing: the layer has no such field" : "is empty"));
         t = s.default_token;
       } else {
         kept = i + 1;

@@ -73,6 +73,11 @@ TEST(Cli, ImportDefaultThenInfo) {
   EXPECT_FALSE(std::getline(default_nodes, b));
   EXPECT_EQ((rows - 1) % 25, 0u);  // 25 reporting times of every node
   EXPECT_GT(rows, 25 * 4000u);
+  // --water alone imports that network (not the embedded default model)
+  const auto water_only = run("import --water " + twin + " --out " + (dir / "water-only.gpkg").string());
+  ASSERT_EQ(water_only.exit_code, 0) << water_only.output;
+  EXPECT_NE(water_only.output.find("zones          0"), std::string::npos) << water_only.output;
+  EXPECT_NE(water_only.output.find("water network  'twin'"), std::string::npos) << water_only.output;
   // a GeoPackage without water layers is named as such
   const auto no_water = run("hydraulics " + (dir / "none.gpkg").string());
   EXPECT_EQ(no_water.exit_code, 1);

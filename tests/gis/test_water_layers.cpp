@@ -232,6 +232,15 @@ TEST(WaterLayers, BadInputIsNamedByLayerFeatureAndField) {
   EXPECT_NE(far.find("water_pipes"), std::string::npos) << far;
   EXPECT_NE(far.find("node2"), std::string::npos) << far;
   EXPECT_NE(far.find("no node lies within"), std::string::npos) << far;
+  // a layer without a required field says so
+  const UtilityLayers no_roughness("water_no_roughness");
+  {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(no_roughness.gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    OGRLayer* pipes = ds->GetLayerByName("water_pipes");
+    EXPECT_EQ(pipes->DeleteField(pipes->GetLayerDefn()->GetFieldIndex("roughness")), OGRERR_NONE);
+  }
+  const auto missing_field = error_of(no_roughness);
+  EXPECT_NE(missing_field.find("field 'roughness': missing"), std::string::npos) << missing_field;
   // a pipe without geometry cannot be left out of a water network
   const UtilityLayers no_geometry("water_no_geometry");
   {
