@@ -104,7 +104,7 @@ Units units_for(const std::string& name, const std::string& where) {
 
 void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, std::string& default_pattern) {
   std::string units = "GPM";
-  double minimum_pressure = 0.0, required_pressure = 0.1;
+  double minimum_pressure = 0.0, required_pressure = 0.1, viscosity = 1.0;
   for (const auto& l : lines) {
     const auto key = upper(l.tokens[0]);
     const auto second = l.tokens.size() > 1 ? upper(l.tokens[1]) : std::string{};
@@ -114,7 +114,7 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
       else if (second == "D-W") net.headloss = HeadlossFormula::darcy_weisbach;
       else if (second == "C-M") net.headloss = HeadlossFormula::chezy_manning;
       else throw InputError(r.at(l, "HEADLOSS") + ": '" + l.tokens[1] + "' is not H-W, D-W or C-M");
-    } else if (key == "ACCURACY") net.accuracy = r.number(l, 1, "ACCURACY");
+    } else if (key == "ACCURACY") net.accuracy = std::clamp(r.number(l, 1, "ACCURACY"), 1e-5, 0.1);  // EPANET's range
     else if (key == "TRIALS") net.max_trials = static_cast<int>(r.number(l, 1, "TRIALS"));
     else if (key == "CHECKFREQ") net.check_frequency = static_cast<int>(r.number(l, 1, "CHECKFREQ"));
     else if (key == "MAXCHECK") net.max_check = static_cast<int>(r.number(l, 1, "MAXCHECK"));
@@ -131,13 +131,24 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
     } else if (key == "MINIMUM" && second == "PRESSURE") minimum_pressure = r.number(l, 2, "MINIMUM PRESSURE");
     else if (key == "REQUIRED" && second == "PRESSURE") required_pressure = r.number(l, 2, "REQUIRED PRESSURE");
     else if (key == "PRESSURE" && second == "EXPONENT") net.pressure_exponent = r.number(l, 2, "PRESSURE EXPONENT");
-    else if (key == "EMITTER" && second == "EXPONENT") net.emitter_exponent = r.number(l, 2, "EMITTER EXPONENT"); else if (key == "VISCOSITY") net.viscosity_ft2_s = 1.1e-5 * r.number(l, 1, "VISCOSITY");
+    else if (key == "EMITTER" && second == "EXPONENT") net.emitter_exponent = r.number(l, 2, "EMITTER EXPONENT");
+    else if (key == "VISCOSITY") viscosity = r.number(l, 1, "VISCOSITY");
     else if (key == "SPECIFIC" && second == "GRAVITY") net.specific_gravity = r.number(l, 2, "SPECIFIC GRAVITY");
     else if (key == "PATTERN") default_pattern = l.tokens.size() > 1 ? l.tokens[1] : "";
   }
   net.units = units_for(units, r.path() + ": [OPTIONS]");
+  const auto positive = [&](double value, const char* option) {
+    if (!(value > 0)) throw InputError(r.path() + ": [OPTIONS] " + option + " must be positive");
+  };
+  positive(net.emitter_exponent, "EMITTER EXPONENT");
+  positive(net.specific_gravity, "SPECIFIC GRAVITY");
+  positive(net.demand_multiplier, "DEMAND MULTIPLIER");
+  positive(viscosity, "VISCOSITY");
+  if (net.check_frequency < 1) throw InputError(r.path() + ": [OPTIONS] CHECKFREQ must be at least 1");
   net.units.pressure_per_ft *= net.specific_gravity;
-  if (net.emitter_exponent <= 0) throw InputError(r.path() + ": [OPTIONS] EMITTER EXPONENT must be positive");
+  // as EPANET: above 1e-3 the viscosity is relative to water at 20 C (1.1e-5 ft2/s), otherwise it is
+  // the kinematic viscosity itself, in ft2/s or m2/s
+  net.viscosity_ft2_s = viscosity > 1e-3 ? 1.1e-5 * viscosity : viscosity / (net.units.length_per_ft * net.units.length_per_ft);
   if (net.pressure_driven && (required_pressure <= minimum_pressure || net.pressure_exponent <= 0))
     throw InputError(r.path() + ": [OPTIONS] pressure-driven demand needs REQUIRED PRESSURE above MINIMUM PRESSURE and a positive PRESSURE EXPONENT");
   net.min_pressure_ft = minimum_pressure / net.units.pressure_per_ft;

@@ -434,6 +434,23 @@ TEST(InpReader, DurationIsRead) {
   EXPECT_EQ(read_inp(test::write_file(dir / "c.inp", good)).times.duration_s, 0);
 }
 
+// Options outside EPANET's accepted range are clamped or refused as EPANET 2.3.5 does (checked
+// against its reader): ACCURACY within [1e-5, 0.1]; VISCOSITY above 1e-3 is relative to water at
+// 20 C, below it the kinematic viscosity itself (ft2/s, or m2/s in SI units).
+TEST(InpReader, OptionsFollowEpanetsRanges) {
+  const auto dir = test::temp_dir("inp-options");
+  const auto read = [&](const std::string& name, const std::string& options) { return read_inp(test::write_file(dir / name, good + options)); };
+  EXPECT_EQ(read("a.inp", " Accuracy 1e-7\n").accuracy, 1e-5);
+  EXPECT_EQ(read("b.inp", " Accuracy 0.5\n").accuracy, 0.1);
+  EXPECT_EQ(read("c.inp", " Accuracy 2e-4\n").accuracy, 2e-4);
+  EXPECT_DOUBLE_EQ(read("d.inp", " Viscosity 2\n").viscosity_ft2_s, 2.2e-5);
+  EXPECT_DOUBLE_EQ(read("e.inp", " Viscosity 1e-6\n").viscosity_ft2_s, 1e-6 / (0.3048 * 0.3048));  // m2/s (the file is in LPS)
+  EXPECT_NE(inp_error(good + " Specific Gravity 0\n").find("SPECIFIC GRAVITY must be positive"), std::string::npos);
+  EXPECT_NE(inp_error(good + " Demand Multiplier -1\n").find("DEMAND MULTIPLIER must be positive"), std::string::npos);
+  EXPECT_NE(inp_error(good + " Viscosity 0\n").find("VISCOSITY must be positive"), std::string::npos);
+  EXPECT_NE(inp_error(good + " CHECKFREQ 0\n").find("CHECKFREQ must be at least 1"), std::string::npos);
+}
+
 TEST(InpReader, ErrorsNameFileLineAndItem) {
   EXPECT_NE(inp_error("[JUNK]\n").find("net.inp: line 1: unknown section [JUNK]"), std::string::npos);
   EXPECT_NE(inp_error("[JUNCTIONS]\n J1 10\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J9 100 150 120\n")
