@@ -18,7 +18,7 @@ namespace {
 constexpr double pi = 3.141592653589793;
 constexpr double gravity_ft_s2 = 32.2;
 constexpr double closed_gradient = 1e8;  // a closed link: h = 1e8 q
-constexpr double open_valve_gradient = 1e-6;  // an open valve without minor loss: h = 1e-6 q
+constexpr double open_valve_gradient = 1e-6;  // an open valve without minor loss: h = 1e-6 q (EPANET 2.3)
 constexpr double min_gradient = 1e-7;    // keeps p finite at zero flow
 
 /// Darcy-Weisbach friction factor (EPANET manual, appendix D): 64/Re laminar (Re < 2000),
@@ -255,8 +255,8 @@ void valve_coefficients(double km, double q, bool closed, double& p, double& y) 
   } else if (km > 0.0) {
     p = 1.0 / std::max(2.0 * km * std::abs(q), min_gradient);
     y = q / 2.0;
-  } else {
-    p = 1.0 / min_gradient;
+  } else {  // no minor loss: EPANET 2.3's open-valve gradient (h = 1e-6 q), not the pipes' 1e-7
+    p = 1.0 / open_valve_gradient;
     y = q;
   }
 }

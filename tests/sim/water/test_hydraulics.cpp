@@ -316,6 +316,24 @@ TEST(InpReader, SmallNetworkSolvesByHand) {
   EXPECT_NEAR(50.0 - state.head_ft[0] * net.units.length_per_ft, h_si, 1e-3 * h_si);
 }
 
+// An open valve without minor loss (a TCV set to 0, a PRV or FCV fixed open) loses 1e-6 ft per cfs
+// in EPANET 2.3.5 (measured with its library: 1.000000e-6 ft at 1 cfs for each of them), not the
+// pipes' 1e-7 floor; with a minor loss, it loses K q^2 down to that 1e-7 floor.
+TEST(WaterSimulation, OpenValveWithoutMinorLossLosesOneMillionthOfAFootPerCfs) {
+  const auto dir = test::temp_dir("inp-valve");
+  for (const std::string valve : {"TCV 0 0", "PRV 80 0\n[STATUS]\n V1 Open", "FCV 10000 0\n[STATUS]\n V1 Open", "TCV 5 0"}) {
+    const auto net = read_inp(test::write_file(dir / "valve.inp",
+        "[JUNCTIONS]\n J0 0 0\n J1 0 0\n J2 0 448.831\n[RESERVOIRS]\n R1 100\n[PIPES]\n P0 R1 J0 1 12 100\n P1 J1 J2 1000 12 100\n"
+        "[OPTIONS]\n Units GPM\n Accuracy 1e-5\n[VALVES]\n V1 J0 J1 12 " + valve + "\n"));
+    const auto state = solve_steady(net, 1.0);
+    ASSERT_TRUE(state.converged) << valve;
+    const double q = state.flow_cfs[2], dh = state.head_ft[0] - state.head_ft[1];
+    EXPECT_NEAR(q, 1.0, 1e-6) << valve;
+    const double expected = valve == "TCV 5 0" ? 0.02517 * 5 * q * q : 1e-6 * q;  // K = 0.02517 setting / d^4, d = 1 ft
+    EXPECT_NEAR(dh, expected, 1e-3 * expected) << valve;
+  }
+}
+
 TEST(WaterSimulation, PumpBetweenReservoirAndTankAndTankFilling) {
   // A pump joins two fixed-grade nodes (no unknown head at either end), the tank fills over the
   // period and a level control stops the pump: the tank gains what the pump delivers minus the
