@@ -45,7 +45,7 @@ std::string anchor(const std::string& file, const std::string& name, const std::
 WaterNetwork grid(int n) {
   WaterNetwork net;
   net.name = "grid" + std::to_string(n);
-  net.units = Units{"LPS", true, 28.317, 0.3048, 304.8, 0.3048, 0.3048, 0.3048 * 0.3048 * 0.3048, 0.7457};
+  net.units = Units{"LPS", true, 28.317, 0.3048, 304.8, 0.3048, 0.3048, 0.3048 * 0.3048 * 0.3048, 0.7457, ""};
   net.times.duration_s = 86400;
   net.times.hydraulic_step_s = net.times.pattern_step_s = net.times.report_step_s = 3600;
   net.patterns.push_back({"1", {0.6, 0.6, 0.6, 0.6, 0.6, 0.6, 1.2, 1.2, 1.2, 1.2, 1.2, 1.2, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.4, 1.4, 1.4, 1.2, 0.8, 0.6}});

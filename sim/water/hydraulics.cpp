@@ -316,7 +316,7 @@ void HydraulicSolver::node_coefficients(const HydraulicState& s, Eigen::VectorXd
   }
 }
 
-void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double& change, double& total) const {
+void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double& change, double& total, double& largest) const {
   const auto junctions = static_cast<std::size_t>(net_.junction_count);
   const double n_emitter = 1.0 / net_.emitter_exponent;
   for (std::size_t j = 0; j < junctions; ++j) {
@@ -326,7 +326,7 @@ void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double&
     const double p = g < min_gradient ? 1.0 / min_gradient : 1.0 / g;
     const double dq = q / n_emitter - p * (s.head_ft[j] - net_.elevation_ft[j]);
     s.emitter_cfs[j] -= dq;
-    change += std::abs(dq), total += std::abs(s.emitter_cfs[j]);
+    change += std::abs(dq), total += std::abs(s.emitter_cfs[j]), largest = std::max(largest, std::abs(dq));
   }
   if (!net_.pressure_driven) return;
   const double dp = net_.required_pressure_ft - net_.min_pressure_ft, n_demand = 1.0 / net_.pressure_exponent;
@@ -337,7 +337,7 @@ void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double&
     demand_headloss(s.delivered_cfs[j], full, dp, n_demand, loss, gradient);
     const double dq = relax * (s.head_ft[j] - net_.elevation_ft[j] - net_.min_pressure_ft - loss) / gradient;
     s.delivered_cfs[j] += dq;
-    change += std::abs(dq), total += std::abs(s.delivered_cfs[j]);
+    change += std::abs(dq), total += std::abs(s.delivered_cfs[j]), largest = std::max(largest, std::abs(dq));
   }
 }
 
@@ -701,7 +701,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     H = rhs;
     ldlt_.solve(H.data());
     for (std::int32_t j = 0; j < junctions; ++j) s.head_ft[static_cast<std::size_t>(j)] = H[linear_->order[static_cast<std::size_t>(j)]];
-    double change = 0.0, total = 0.0, largest = 0.0;
+    double change = 0.0, total = 0.0, largest = 0.0, largest_open = 0.0;
     s.largest_change_link = -1;
     for (std::size_t v = static_cast<std::size_t>(junctions); v < net_.node_count(); ++v) s.demand_cfs[v] = 0.0;
     // damping (DAMPLIMIT) and, as EPANET, pressure valves re-checked every iteration
@@ -720,6 +720,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       if (net_.link_type[k] == LinkType::pump && dq > s.flow_cfs[k] &&
           net_.pumps[static_cast<std::size_t>(net_.pump_of_link[k])].kind == PumpCurve::constant_power)
         dq = s.flow_cfs[k] / 2.0;
+      if (!is_closed(s.status[k])) largest_open = std::max(largest_open, std::abs(dq));
       s.flow_cfs[k] -= dq;
       change += std::abs(dq);
       if (std::abs(dq) > largest) largest = std::abs(dq), s.largest_change_link = static_cast<std::int32_t>(k);
@@ -727,12 +728,17 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       if (a >= static_cast<std::size_t>(junctions)) s.demand_cfs[a] -= s.flow_cfs[k];
       if (b >= static_cast<std::size_t>(junctions)) s.demand_cfs[b] += s.flow_cfs[k];
     }
-    update_node_flows(s, relax, change, total);
+    update_node_flows(s, relax, change, total, largest_open);
     s.largest_change_cfs = largest;
     s.iterations = iteration;
     s.relative_error = total > net_.accuracy ? change / total : change;
     if (net_.damp_limit <= 0.0) valve_change = check_valves(s);
-    if (s.relative_error <= target) {
+    // HEADERROR and FLOWCHANGE, when given, must hold as well (EPANET's hasconverged)
+    const auto limits_hold = [&] {
+      return (net_.flow_change_limit_cfs <= 0.0 || largest_open <= net_.flow_change_limit_cfs) &&
+             (net_.head_error_limit_ft <= 0.0 || largest_head_error(s) <= net_.head_error_limit_ft);
+    };
+    if (s.relative_error <= target && limits_hold()) {
       if (iteration > net_.max_trials) {  // converged within the extra trials: stop
         s.converged = true;
         break;
@@ -771,6 +777,18 @@ bool HydraulicSolver::pressure_switches(HydraulicState& s) const {
     any = true;
   }
   return any;
+}
+
+double HydraulicSolver::largest_head_error(const HydraulicState& s) const {
+  double largest = 0.0;
+  for (std::size_t k = 0; k < net_.link_count(); ++k) {
+    if (is_closed(s.status[k]) || controls_a_node(net_, k, s)) continue;  // EPANET: P = 0 for those valves
+    double p = 0, y = 0;
+    coefficients(s, k, p, y);
+    const double dh = s.head_ft[static_cast<std::size_t>(net_.from_node[k])] - s.head_ft[static_cast<std::size_t>(net_.to_node[k])];
+    largest = std::max(largest, std::abs(dh - y / p));
+  }
+  return largest;
 }
 
 double HydraulicSolver::closed_conductance_at(std::int32_t node) const {

@@ -76,8 +76,12 @@ class HydraulicSolver {
   /// Emitters and pressure-driven demands as links to the atmosphere (EPANET's emittercoeffs,
   /// demandcoeffs) and the node balances (nodecoeffs).
   void node_coefficients(const HydraulicState& state, Eigen::VectorXd& F);
-  /// Updates emitter and delivered-demand flows; adds to the sums of |dq| and |q|.
-  void update_node_flows(HydraulicState& state, double relax, double& change, double& total) const;
+  /// Updates emitter and delivered-demand flows; adds to the sums of |dq| and |q| and raises
+  /// `largest` to the largest |dq|.
+  void update_node_flows(HydraulicState& state, double relax, double& change, double& total, double& largest) const;
+  /// EPANET's checkhydbalance: the largest difference between an open link's head loss at its
+  /// flow and the head difference across it (ft), for HEADERROR.
+  [[nodiscard]] double largest_head_error(const HydraulicState& state) const;
   /// PRV, PSV and FCV with a setting (EPANET's valvecoeffs), after the node balances.
   void control_valve_coefficients(const HydraulicState& state, std::size_t link, Eigen::VectorXd& F);
   /// EPANET's valvestatus: PRV/PSV active, open or closed by the heads; returns whether any changed.

@@ -102,41 +102,76 @@ Units units_for(const std::string& name, const std::string& where) {
   return u;
 }
 
+/// Whether an upper-case keyword matches EPANET's abbreviation of it (EPANET compares only the
+/// abbreviation's letters: "ACCU" stands for ACCURACY, "HEADL" for HEADLOSS).
+[[nodiscard]] bool keyword_is(const std::string& token, const char* abbreviation) { return token.rfind(abbreviation, 0) == 0; }
+
+/// Pressure units per ft of water (EPANET's Ucf[PRESSURE] at specific gravity 1, measured with
+/// EPANET 2.3.5): psi, kPa, m, bar, ft. Empty name: the flow units' default (psi or m).
+[[nodiscard]] double pressure_per_ft(const std::string& name, bool si) {
+  constexpr double psi_per_ft = 0.4333;
+  if (name.empty()) return si ? 0.3048 : psi_per_ft;
+  if (name == "PSI") return psi_per_ft;
+  if (name == "KPA") return psi_per_ft * 6.895;
+  if (name == "METERS") return 0.3048;
+  if (name == "BAR") return psi_per_ft * 0.068948;
+  return 1.0;  // FEET
+}
+
 void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, std::string& default_pattern) {
   std::string units = "GPM";
   double minimum_pressure = 0.0, required_pressure = 0.1, viscosity = 1.0;
   for (const auto& l : lines) {
     const auto key = upper(l.tokens[0]);
     const auto second = l.tokens.size() > 1 ? upper(l.tokens[1]) : std::string{};
-    if (key == "UNITS") units = second;
-    else if (key == "HEADLOSS") {
+    const auto unsupported = [&](const std::string& what) {
+      throw InputError(r.at(l, l.tokens[0]) + ": " + what + " is not supported (it changes EPANET's solution)");
+    };
+    if (keyword_is(key, "UNIT")) units = second;
+    else if (keyword_is(key, "HEADL")) {
       if (second == "H-W") net.headloss = HeadlossFormula::hazen_williams;
       else if (second == "D-W") net.headloss = HeadlossFormula::darcy_weisbach;
       else if (second == "C-M") net.headloss = HeadlossFormula::chezy_manning;
       else throw InputError(r.at(l, "HEADLOSS") + ": '" + l.tokens[1] + "' is not H-W, D-W or C-M");
-    } else if (key == "ACCURACY") net.accuracy = std::clamp(r.number(l, 1, "ACCURACY"), 1e-5, 0.1);  // EPANET's range
-    else if (key == "TRIALS") net.max_trials = static_cast<int>(r.number(l, 1, "TRIALS"));
-    else if (key == "CHECKFREQ") net.check_frequency = static_cast<int>(r.number(l, 1, "CHECKFREQ"));
-    else if (key == "MAXCHECK") net.max_check = static_cast<int>(r.number(l, 1, "MAXCHECK"));
-    else if (key == "DAMPLIMIT") net.damp_limit = r.number(l, 1, "DAMPLIMIT");
-    else if (key == "UNBALANCED") {
-      if (second == "STOP") net.extra_trials = -1;
-      else if (second == "CONTINUE") net.extra_trials = l.tokens.size() > 2 ? static_cast<int>(r.number(l, 2, "UNBALANCED CONTINUE")) : 0;
-      else throw InputError(r.at(l, "UNBALANCED") + ": '" + l.tokens[1] + "' is not STOP or CONTINUE");
-    } else if (key == "DEMAND" && second == "MULTIPLIER") net.demand_multiplier = r.number(l, 2, "DEMAND MULTIPLIER");
-    else if (key == "DEMAND" && second == "MODEL") {
+    } else if (keyword_is(key, "HEADERROR")) net.head_error_limit_ft = r.number(l, 1, "HEADERROR");
+    else if (keyword_is(key, "FLOWCHANGE")) net.flow_change_limit_cfs = r.number(l, 1, "FLOWCHANGE");
+    else if (keyword_is(key, "ACCU")) net.accuracy = std::clamp(r.number(l, 1, "ACCURACY"), 1e-5, 0.1);  // EPANET's range
+    else if (keyword_is(key, "TRIAL")) net.max_trials = static_cast<int>(r.number(l, 1, "TRIALS"));
+    else if (keyword_is(key, "CHECKFREQ")) net.check_frequency = static_cast<int>(r.number(l, 1, "CHECKFREQ"));
+    else if (keyword_is(key, "MAXCHECK")) net.max_check = static_cast<int>(r.number(l, 1, "MAXCHECK"));
+    else if (keyword_is(key, "DAMPLIMIT")) net.damp_limit = r.number(l, 1, "DAMPLIMIT");
+    else if (keyword_is(key, "UNBA")) {
+      if (keyword_is(second, "STOP")) net.extra_trials = -1;
+      else if (keyword_is(second, "CONT")) net.extra_trials = l.tokens.size() > 2 ? static_cast<int>(r.number(l, 2, "UNBALANCED CONTINUE")) : 0;
+      else throw InputError(r.at(l, "UNBALANCED") + ": '" + second + "' is not STOP or CONTINUE");
+    } else if (key == "DEMAND" && second == "MODEL") {
       const auto model = l.tokens.size() > 2 ? upper(l.tokens[2]) : std::string{};
-      if (model != "PDA" && model != "DDA") throw InputError(r.at(l, "DEMAND MODEL") + ": '" + model + "' is not DDA or PDA");
-      net.pressure_driven = model == "PDA";
-    } else if (key == "MINIMUM" && second == "PRESSURE") minimum_pressure = r.number(l, 2, "MINIMUM PRESSURE");
-    else if (key == "REQUIRED" && second == "PRESSURE") required_pressure = r.number(l, 2, "REQUIRED PRESSURE");
-    else if (key == "PRESSURE" && second == "EXPONENT") net.pressure_exponent = r.number(l, 2, "PRESSURE EXPONENT");
-    else if (key == "EMITTER" && second == "EXPONENT") net.emitter_exponent = r.number(l, 2, "EMITTER EXPONENT");
-    else if (key == "VISCOSITY") viscosity = r.number(l, 1, "VISCOSITY");
-    else if (key == "SPECIFIC" && second == "GRAVITY") net.specific_gravity = r.number(l, 2, "SPECIFIC GRAVITY");
-    else if (key == "PATTERN") default_pattern = l.tokens.size() > 1 ? l.tokens[1] : "";
+      if (!keyword_is(model, "PDA") && !keyword_is(model, "DDA")) throw InputError(r.at(l, "DEMAND MODEL") + ": '" + model + "' is not DDA or PDA");
+      net.pressure_driven = keyword_is(model, "PDA");
+    } else if (keyword_is(key, "DEMAND")) net.demand_multiplier = r.number(l, 2, "DEMAND MULTIPLIER");
+    else if (keyword_is(key, "MINI")) minimum_pressure = r.number(l, 2, "MINIMUM PRESSURE");
+    else if (keyword_is(key, "REQ")) required_pressure = r.number(l, 2, "REQUIRED PRESSURE");
+    else if (key == "PRESSURE" && keyword_is(second, "EXP")) net.pressure_exponent = r.number(l, 2, "PRESSURE EXPONENT");
+    else if (keyword_is(key, "PRESSURE")) {
+      if (second != "PSI" && second != "KPA" && second != "METERS" && second != "BAR" && second != "FEET")
+        throw InputError(r.at(l, "PRESSURE") + ": '" + second + "' is not PSI, KPA, METERS, BAR or FEET");
+      net.units.pressure_name = second;
+    } else if (keyword_is(key, "EMIT")) net.emitter_exponent = r.number(l, 2, "EMITTER EXPONENT");
+    else if (keyword_is(key, "VISC")) viscosity = r.number(l, 1, "VISCOSITY");
+    else if (keyword_is(key, "SPEC")) net.specific_gravity = r.number(l, 2, "SPECIFIC GRAVITY");
+    else if (keyword_is(key, "PATT")) default_pattern = l.tokens.size() > 1 ? l.tokens[1] : "";
+    else if (keyword_is(key, "BACK")) {
+      if (upper(l.tokens.back()) != "YES") unsupported("BACKFLOW ALLOWED NO");
+    } else if (keyword_is(key, "RQTOL") || keyword_is(key, "HTOL") || keyword_is(key, "QTOL")) unsupported(key);
+    else if (!keyword_is(key, "QUAL") && !keyword_is(key, "DIFF") && !keyword_is(key, "TOLER") && !keyword_is(key, "HYDR") &&
+             !keyword_is(key, "MAP") && !keyword_is(key, "SEGM")) {  // water quality and file options: no effect on hydraulics
+      throw InputError(r.at(l, l.tokens[0]) + ": unknown [OPTIONS] keyword");
+    }
   }
+  const auto pressure_name = net.units.pressure_name;
   net.units = units_for(units, r.path() + ": [OPTIONS]");
+  net.units.pressure_name = pressure_name;
+  net.units.pressure_per_ft = pressure_per_ft(pressure_name, net.units.si);
   const auto positive = [&](double value, const char* option) {
     if (!(value > 0)) throw InputError(r.path() + ": [OPTIONS] " + option + " must be positive");
   };
@@ -151,6 +186,9 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
   net.viscosity_ft2_s = viscosity > 1e-3 ? 1.1e-5 * viscosity : viscosity / (net.units.length_per_ft * net.units.length_per_ft);
   if (net.pressure_driven && (required_pressure <= minimum_pressure || net.pressure_exponent <= 0))
     throw InputError(r.path() + ": [OPTIONS] pressure-driven demand needs REQUIRED PRESSURE above MINIMUM PRESSURE and a positive PRESSURE EXPONENT");
+  if (net.head_error_limit_ft < 0 || net.flow_change_limit_cfs < 0) throw InputError(r.path() + ": [OPTIONS] HEADERROR and FLOWCHANGE must not be negative");
+  net.head_error_limit_ft /= net.units.length_per_ft;
+  net.flow_change_limit_cfs /= net.units.flow_per_cfs;
   net.min_pressure_ft = minimum_pressure / net.units.pressure_per_ft;
   net.required_pressure_ft = required_pressure / net.units.pressure_per_ft;
 }
@@ -188,14 +226,16 @@ void read_times(const Reader& r, const std::vector<Line>& lines, Times& t) {
   for (const auto& l : lines) {
     const auto key = upper(l.tokens[0]);
     const auto second = l.tokens.size() > 1 ? upper(l.tokens[1]) : std::string{};
-    if (key == "DURATION") t.duration_s = parse_time(r, l, 1, "DURATION");
-    else if (key == "HYDRAULIC") t.hydraulic_step_s = parse_time(r, l, 2, "HYDRAULIC TIMESTEP");
-    else if (key == "PATTERN" && second == "TIMESTEP") t.pattern_step_s = parse_time(r, l, 2, "PATTERN TIMESTEP");
-    else if (key == "PATTERN" && second == "START") t.pattern_start_s = parse_time(r, l, 2, "PATTERN START");
-    else if (key == "REPORT" && second == "TIMESTEP") t.report_step_s = parse_time(r, l, 2, "REPORT TIMESTEP");
-    else if (key == "REPORT" && second == "START") t.report_start_s = parse_time(r, l, 2, "REPORT START");
-    else if (key == "START" && second == "CLOCKTIME") t.start_clock_s = parse_time(r, l, 2, "START CLOCKTIME", "AM");
-    else if (key == "RULE" && second == "TIMESTEP") t.rule_step_s = parse_time(r, l, 2, "RULE TIMESTEP");
+    if (keyword_is(key, "DURA")) t.duration_s = parse_time(r, l, 1, "DURATION");
+    else if (keyword_is(key, "HYDR")) t.hydraulic_step_s = parse_time(r, l, 2, "HYDRAULIC TIMESTEP");
+    else if (keyword_is(key, "PATT") && keyword_is(second, "TIME")) t.pattern_step_s = parse_time(r, l, 2, "PATTERN TIMESTEP");
+    else if (keyword_is(key, "PATT") && keyword_is(second, "START")) t.pattern_start_s = parse_time(r, l, 2, "PATTERN START");
+    else if (keyword_is(key, "REPO") && keyword_is(second, "TIME")) t.report_step_s = parse_time(r, l, 2, "REPORT TIMESTEP");
+    else if (keyword_is(key, "REPO") && keyword_is(second, "START")) t.report_start_s = parse_time(r, l, 2, "REPORT START");
+    else if (keyword_is(key, "STAR")) t.start_clock_s = parse_time(r, l, keyword_is(second, "CLOCK") ? 2 : 1, "START CLOCKTIME", "AM");
+    else if (keyword_is(key, "RULE")) t.rule_step_s = parse_time(r, l, 2, "RULE TIMESTEP");
+    else if (!keyword_is(key, "QUAL") && !keyword_is(key, "STAT"))  // water quality step, report statistic: no effect here
+      throw InputError(r.at(l, l.tokens[0]) + ": unknown [TIMES] keyword");
   }
   if (t.hydraulic_step_s <= 0 || t.pattern_step_s <= 0 || t.report_step_s <= 0)
     throw InputError(r.path() + ": [TIMES]: time steps must be positive");

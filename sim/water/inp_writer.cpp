@@ -71,6 +71,7 @@ class InpText {
   void options() {
     section("OPTIONS");
     line("Units " + u_.flow_name);
+    if (!u_.pressure_name.empty()) line("Pressure " + u_.pressure_name);
     line(std::string("Headloss ") + headloss_name(net_.headloss));
     line("Specific Gravity " + number(net_.specific_gravity));
     line("Viscosity " + number(net_.viscosity_ft2_s / 1.1e-5));
@@ -79,6 +80,8 @@ class InpText {
     line("CheckFreq " + std::to_string(net_.check_frequency));
     line("MaxCheck " + std::to_string(net_.max_check));
     line("DampLimit " + number(net_.damp_limit));
+    if (net_.head_error_limit_ft > 0) line("HeadError " + number(net_.head_error_limit_ft * u_.length_per_ft));
+    if (net_.flow_change_limit_cfs > 0) line("FlowChange " + number(net_.flow_change_limit_cfs * u_.flow_per_cfs));
     line(net_.extra_trials < 0 ? "Unbalanced STOP" : "Unbalanced CONTINUE " + std::to_string(net_.extra_trials));
     line("Demand Multiplier " + number(net_.demand_multiplier));
     line("Emitter Exponent " + number(net_.emitter_exponent));

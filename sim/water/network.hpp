@@ -31,6 +31,7 @@ struct Units {
   double velocity_per_fps = 1.0;
   double volume_per_ft3 = 1.0;    // m^3 or ft^3 per ft^3
   double power_per_hp = 1.0;      // kW or hp per hp
+  std::string pressure_name;      // [OPTIONS] PRESSURE (PSI, KPA, METERS, BAR, FEET); empty: psi or m
 };
 
 /// File units per internal unit of a link's setting: pressure for PRV/PSV/PBV (internal: ft of
@@ -149,6 +150,9 @@ struct WaterNetwork {
   int check_frequency = 2;  // status checks every this many trials...
   int max_check = 10;       // ...up to this trial
   double damp_limit = 0.0;  // DAMPLIMIT: below this relative error, flow changes are damped (0.6)
+  // HEADERROR and FLOWCHANGE (0: unused): a solution also needs every open link's head loss within
+  // the first of its head difference and every link's last flow change below the second
+  double head_error_limit_ft = 0.0, flow_change_limit_cfs = 0.0;
   double demand_multiplier = 1.0;
   // pressure-driven demand (Wagner): full demand at PREQ, none below PMIN, exponent PEXP
   bool pressure_driven = false;

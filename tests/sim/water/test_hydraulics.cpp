@@ -469,6 +469,60 @@ TEST(InpReader, OptionsFollowEpanetsRanges) {
   EXPECT_NE(inp_error(good + " CHECKFREQ 0\n").find("CHECKFREQ must be at least 1"), std::string::npos);
 }
 
+// Keywords as EPANET reads them: by their leading letters ("ACCU" is ACCURACY), unknown ones refused
+// (EPANET refuses them too), options that would change the solution but are not implemented refused.
+TEST(InpReader, OptionAndTimeKeywordsAreReadAsEpanetDoes) {
+  const auto dir = test::temp_dir("inp-keywords");
+  const auto net = read_inp(test::write_file(dir / "a.inp", good + " ACCU 0.01\n TRIAL 7\n Unbalanced Cont 3\n Visc 2\n[TIMES]\n Dura 5 hours\n Hydr Step 0:30\n Quality Timestep 0:05\n Statistic NONE\n"));
+  EXPECT_EQ(net.accuracy, 0.01);
+  EXPECT_EQ(net.max_trials, 7);
+  EXPECT_EQ(net.extra_trials, 3);
+  EXPECT_DOUBLE_EQ(net.viscosity_ft2_s, 2.2e-5);
+  EXPECT_EQ(net.times.duration_s, 5 * 3600);
+  EXPECT_EQ(net.times.hydraulic_step_s, 1800);
+  EXPECT_NE(inp_error(good + " Foo 1\n").find("line 9: 'Foo': unknown [OPTIONS] keyword"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[TIMES]\n Lunch 12:00\n").find("line 10: 'Lunch': unknown [TIMES] keyword"), std::string::npos);
+  EXPECT_NE(inp_error(good + " RQTOL 1e-5\n").find("'RQTOL': RQTOL is not supported"), std::string::npos);
+  EXPECT_NE(inp_error(good + " Backflow Allowed NO\n").find("BACKFLOW ALLOWED NO is not supported"), std::string::npos);
+  EXPECT_NE(inp_error(good + " Pressure ATM\n").find("'ATM' is not PSI, KPA, METERS, BAR or FEET"), std::string::npos);
+  EXPECT_NE(inp_error(good + " HeadError -1\n").find("HEADERROR and FLOWCHANGE must not be negative"), std::string::npos);
+}
+
+// [OPTIONS] PRESSURE sets the units of pressure settings and results; the factors are EPANET
+// 2.3.5's (a PRV set to 10 in each unit holds the downstream head EPANET holds).
+TEST(InpReader, PressureUnitsScaleValveSettings) {
+  const auto dir = test::temp_dir("inp-pressure");
+  const std::map<std::string, double> head_ft = {{"", 23.0786983614}, {"PSI", 23.0786983614}, {"KPA", 3.34716437437},
+                                                 {"METERS", 32.8083989501}, {"BAR", 334.726146682}, {"FEET", 10.0}};
+  for (const auto& [unit, expected] : head_ft) {
+    const auto net = read_inp(test::write_file(dir / "p.inp",
+        "[JUNCTIONS]\n J0 0 0\n J1 0 0\n J2 0 1\n[RESERVOIRS]\n R1 1000\n[VALVES]\n V1 J0 J1 12 PRV 10 0\n"
+        "[PIPES]\n P0 R1 J0 1 12 100\n P1 J1 J2 1 12 100\n[OPTIONS]\n Units GPM\n" + (unit.empty() ? "" : " Pressure " + unit + "\n")));
+    const auto state = solve_steady(net, 1.0);
+    ASSERT_TRUE(state.converged) << unit;
+    EXPECT_NEAR(state.head_ft[1], expected, 1e-6 * expected) << unit;
+  }
+}
+
+// HEADERROR: a solution also needs every open link's head loss within the limit of its head
+// difference; FLOWCHANGE: every open link's last flow change below the limit. The iteration counts
+// are EPANET 2.3.5's on Net3 (its first 8 hydraulic steps, read from its status report).
+TEST_F(EpanetReference, HeadErrorAndFlowChangeLimitsTakeEpanetsIterations) {
+  const auto base = read_inp(water_data("networks/Net3.inp"));
+  const std::vector<std::tuple<double, double, std::vector<int>>> cases = {
+      {0.0, 0.0, {5, 7, 3, 2, 3, 4, 3, 3}}, {1e-4, 0.0, {6, 8, 4, 2, 3, 4, 3, 3}},
+      {1e-5, 0.0, {6, 8, 4, 2, 4, 4, 3, 3}}, {1e-7, 0.0, {7, 9, 5, 3, 4, 5, 4, 4}},
+      {0.0, 1e-3 / 448.831, {7, 10, 5, 3, 5, 5, 4, 4}}};
+  for (const auto& [head_error_ft, flow_change_cfs, expected] : cases) {
+    auto net = base;
+    net.head_error_limit_ft = head_error_ft, net.flow_change_limit_cfs = flow_change_cfs;
+    const auto result = simulate(net, {});
+    ASSERT_GE(result.steps.size(), expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i)
+      EXPECT_EQ(result.steps[i].iterations, expected[i]) << "HEADERROR " << head_error_ft << " FLOWCHANGE " << flow_change_cfs << " step " << i + 1;
+  }
+}
+
 TEST(InpReader, ErrorsNameFileLineAndItem) {
   EXPECT_NE(inp_error("[JUNK]\n").find("net.inp: line 1: unknown section [JUNK]"), std::string::npos);
   EXPECT_NE(inp_error("[JUNCTIONS]\n J1 10\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J9 100 150 120\n")
