@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <optional>
 
 namespace sofiatwin::water {
 namespace {
@@ -317,9 +318,13 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
     }
     long dt = time_s < net.times.duration_s && !halt ? next_step(net, state, time_s) : 0;
     const bool with_rules = !net.rules.empty() && dt > 0;
+    // rules are checked over the step with the tanks advanced in place: the caller sees the
+    // solution as solved, before that
+    std::optional<HydraulicState> solved;
+    if (with_rules && on_step) solved = state;
     if (with_rules) dt = rule_time_step(net, state, time_s, dt);  // tanks advanced here
     result.steps.push_back({step, time_s, dt, state.iterations, state.relative_error, state.converged});
-    if (on_step) on_step(time_s, dt, state);
+    if (on_step) on_step(time_s, dt, solved ? *solved : state);
     if (halt) {
       result.halted = true;
       result.halted_at_s = time_s;
