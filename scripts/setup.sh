@@ -14,10 +14,15 @@ PACKAGES=(
   libgtest-dev libgmock-dev   # GoogleTest
   libbenchmark-dev            # Google Benchmark
 )
+# Node.js runs EPANET 2.3.5 itself (npm epanet-js, WebAssembly) as a test oracle (tests/oracle).
+# Debian's nodejs and npm are installed only when no node/npm is on the PATH (a NodeSource nodejs,
+# which bundles npm, would conflict with Debian's npm package).
+NODE_PACKAGES=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=("${NODE_PACKAGES[@]}"); fi
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "setup: installing ${missing[*]}"
