@@ -670,6 +670,15 @@ TEST(InpReader, PressureUnitsScaleValveSettings) {
     const auto state = solve_steady(net, 1.0);
     ASSERT_TRUE(state.converged) << unit;
     EXPECT_NEAR(state.head_ft[1], expected, 1e-6 * expected) << unit;
+    // the writer keeps the units (and HEADERROR / FLOWCHANGE) for the next reader
+    auto limited = net;
+    limited.head_error_limit_ft = 1e-4, limited.flow_change_limit_cfs = 1e-3;
+    write_inp((dir / "written.inp").string(), limited);
+    const auto again = read_inp((dir / "written.inp").string());
+    EXPECT_EQ(again.units.pressure_name, net.units.pressure_name) << unit;
+    EXPECT_DOUBLE_EQ(again.initial_setting[2], net.initial_setting[2]) << unit;
+    EXPECT_NEAR(again.head_error_limit_ft, 1e-4, 1e-12) << unit;
+    EXPECT_NEAR(again.flow_change_limit_cfs, 1e-3, 1e-12) << unit;
   }
 }
 
