@@ -22,6 +22,7 @@ for case in chicago chicago2x berlin; do
 done
 # Water: extended-period simulation, best of three runs (reading and reports apart), 1 and 2
 # threads, with EPANET 2.3.5's time from ../shared/data/water/anchors beside it.
-for case in PacificCity BWSN_Network_2 Net6 MICROPOLIS_v1 Richmond_standard exnet-3 ky8 grid:32 grid:100 grid:224 grid:317; do
+for case in PacificCity BWSN_Network_2 Net6 MICROPOLIS_v1 Richmond_standard exnet-3 ky8 grid:32 grid:100 grid:224 grid:317 \
+            tile:BWSN_Network_2:1 tile:BWSN_Network_2:4 tile:BWSN_Network_2:8 tile:PacificCity:6 tile:PacificCity:12; do
   for threads in 1 2; do ./build/bench/bench_water "$case" "$threads" || true; done
 done
