@@ -81,27 +81,6 @@ class Reader {
   const InpLocator& where_;
 };
 
-Units units_for(const std::string& name, const std::string& where) {
-  static const std::map<std::string, std::pair<double, bool>> flow = {
-      {"CFS", {1.0, false}}, {"GPM", {448.831, false}}, {"MGD", {0.64632, false}}, {"IMGD", {0.5382, false}},
-      {"AFD", {1.9837, false}}, {"LPS", {28.317, true}}, {"LPM", {1699.0, true}}, {"MLD", {2.4466, true}},
-      {"CMH", {101.94, true}}, {"CMD", {2446.6, true}}};
-  const auto it = flow.find(name);
-  if (it == flow.end()) throw InputError(where + ": UNITS '" + name + "' is not an EPANET flow unit");
-  Units u;
-  u.flow_name = name;
-  u.flow_per_cfs = it->second.first;
-  u.si = it->second.second;
-  constexpr double metres_per_ft = 0.3048;
-  u.length_per_ft = u.si ? metres_per_ft : 1.0;
-  u.diameter_per_ft = u.si ? 1000.0 * metres_per_ft : 12.0;
-  u.pressure_per_ft = u.si ? metres_per_ft : 0.4333;
-  u.velocity_per_fps = u.si ? metres_per_ft : 1.0;
-  u.volume_per_ft3 = u.si ? metres_per_ft * metres_per_ft * metres_per_ft : 1.0;
-  u.power_per_hp = u.si ? 0.7457 : 1.0;
-  return u;
-}
-
 /// Whether an upper-case keyword matches EPANET's abbreviation of it (EPANET compares only the
 /// abbreviation's letters: "ACCU" stands for ACCURACY, "HEADL" for HEADLOSS).
 [[nodiscard]] bool keyword_is(const std::string& token, const char* abbreviation) { return token.rfind(abbreviation, 0) == 0; }
@@ -118,8 +97,31 @@ Units units_for(const std::string& name, const std::string& where) {
   return 1.0;  // FEET
 }
 
+/// The units of a file: flow units (UNITS) and pressure units (PRESSURE; empty: psi or m).
+Units units_for(const std::string& name, const std::string& pressure_name, const std::string& where) {
+  static const std::map<std::string, std::pair<double, bool>> flow = {
+      {"CFS", {1.0, false}}, {"GPM", {448.831, false}}, {"MGD", {0.64632, false}}, {"IMGD", {0.5382, false}},
+      {"AFD", {1.9837, false}}, {"LPS", {28.317, true}}, {"LPM", {1699.0, true}}, {"MLD", {2.4466, true}},
+      {"CMH", {101.94, true}}, {"CMD", {2446.6, true}}};
+  const auto it = flow.find(name);
+  if (it == flow.end()) throw InputError(where + ": UNITS '" + name + "' is not an EPANET flow unit");
+  Units u;
+  u.flow_name = name;
+  u.flow_per_cfs = it->second.first;
+  u.si = it->second.second;
+  constexpr double metres_per_ft = 0.3048;
+  u.length_per_ft = u.si ? metres_per_ft : 1.0;
+  u.diameter_per_ft = u.si ? 1000.0 * metres_per_ft : 12.0;
+  u.velocity_per_fps = u.si ? metres_per_ft : 1.0;
+  u.volume_per_ft3 = u.si ? metres_per_ft * metres_per_ft * metres_per_ft : 1.0;
+  u.power_per_hp = u.si ? 0.7457 : 1.0;
+  u.pressure_name = pressure_name;
+  u.pressure_per_ft = pressure_per_ft(pressure_name, u.si);
+  return u;
+}
+
 void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, std::string& default_pattern) {
-  std::string units = "GPM";
+  std::string units = "GPM", pressure_units;
   double minimum_pressure = 0.0, required_pressure = 0.1, viscosity = 1.0;
   for (const auto& l : lines) {
     const auto key = upper(l.tokens[0]);
@@ -155,7 +157,7 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
     else if (keyword_is(key, "PRESSURE")) {
       if (second != "PSI" && second != "KPA" && second != "METERS" && second != "BAR" && second != "FEET")
         throw InputError(r.at(l, "PRESSURE") + ": '" + second + "' is not PSI, KPA, METERS, BAR or FEET");
-      net.units.pressure_name = second;
+      pressure_units = second;
     } else if (keyword_is(key, "EMIT")) net.emitter_exponent = r.number(l, 2, "EMITTER EXPONENT");
     else if (keyword_is(key, "VISC")) viscosity = r.number(l, 1, "VISCOSITY");
     else if (keyword_is(key, "SPEC")) net.specific_gravity = r.number(l, 2, "SPECIFIC GRAVITY");
@@ -168,10 +170,7 @@ void read_options(const Reader& r, const std::vector<Line>& lines, WaterNetwork&
       throw InputError(r.at(l, l.tokens[0]) + ": unknown [OPTIONS] keyword");
     }
   }
-  const auto pressure_name = net.units.pressure_name;
-  net.units = units_for(units, r.path() + ": [OPTIONS]");
-  net.units.pressure_name = pressure_name;
-  net.units.pressure_per_ft = pressure_per_ft(pressure_name, net.units.si);
+  net.units = units_for(units, pressure_units, r.path() + ": [OPTIONS]");
   const auto positive = [&](double value, const char* option) {
     if (!(value > 0)) throw InputError(r.path() + ": [OPTIONS] " + option + " must be positive");
   };
@@ -212,7 +211,7 @@ long parse_time(const Reader& r, const Line& l, std::size_t i, const char* field
     seconds = 3600.0 * part[0] + 60.0 * part[1] + part[2];
   } else {
     const double v = r.number(l, i, field);
-    seconds = unit.rfind("SEC", 0) == 0 ? v : unit.rfind("MIN", 0) == 0 ? 60.0 * v : unit.rfind("DAY", 0) == 0 ? 86400.0 * v : 3600.0 * v;
+    seconds = keyword_is(unit, "SEC") ? v : keyword_is(unit, "MIN") ? 60.0 * v : keyword_is(unit, "DAY") ? 86400.0 * v : 3600.0 * v;
   }
   if (i + 1 < l.tokens.size() && (unit == "AM" || unit == "PM")) {
     if (seconds >= 43200.0) seconds -= 43200.0;  // 12 am is midnight, 12 pm noon
@@ -539,7 +538,7 @@ void read_energy(const Reader& r, const std::vector<Line>& lines, WaterNetwork& 
   for (const auto& l : lines) {
     const auto key = upper(l.tokens[0]);
     const auto second = l.tokens.size() > 1 ? upper(l.tokens[1]) : std::string{};
-    if (key == "GLOBAL" && second.rfind("EFFIC", 0) == 0) net.global_efficiency_pct = r.number(l, 2, "GLOBAL EFFICIENCY");
+    if (key == "GLOBAL" && keyword_is(second, "EFFIC")) net.global_efficiency_pct = r.number(l, 2, "GLOBAL EFFICIENCY");
     else if (key == "GLOBAL" && second == "PRICE") net.global_price = r.number(l, 2, "GLOBAL PRICE");
     else if (key == "GLOBAL" && second == "PATTERN") net.global_price_pattern = find_id(net.patterns, l.tokens.size() > 2 ? l.tokens[2] : "");
     else if (key == "PUMP" && l.tokens.size() > 3) {
@@ -548,7 +547,7 @@ void read_energy(const Reader& r, const std::vector<Line>& lines, WaterNetwork& 
         throw InputError(r.at(l, l.tokens[1]) + ": [ENERGY] names a pump that is not defined");
       auto& p = net.pumps[static_cast<std::size_t>(net.pump_of_link[static_cast<std::size_t>(link->second)])];
       const auto what = upper(l.tokens[2]);
-      if (what.rfind("EFFIC", 0) == 0) p.efficiency_curve = find_id(net.curves, l.tokens[3]);
+      if (keyword_is(what, "EFFIC")) p.efficiency_curve = find_id(net.curves, l.tokens[3]);
       else if (what == "PRICE") p.price = r.number(l, 3, "PRICE");
       else if (what == "PATTERN") p.price_pattern = find_id(net.patterns, l.tokens[3]);
     }

@@ -1,7 +1,6 @@
 // Water hydraulics: EPANET 2.3.5 reference results (../shared/data/water) and property checks.
 #include <gtest/gtest.h>
 
-#include <set>
 #include <tuple>
 
 #include <algorithm>
@@ -89,6 +88,27 @@ bool is_ambiguous(const std::map<std::string, long>& ambiguous, const std::strin
   return it != ambiguous.end() && t >= it->second;
 }
 
+/// The hydraulic steps in a steps CSV (columns time_s and next_dt_s, found by name): (time, next step).
+std::vector<std::pair<long, long>> steps_in(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  const auto header = cells_of(line);
+  const auto column = [&](const char* name) { return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin()); };
+  const auto time = column("time_s"), next = column("next_dt_s");
+  std::vector<std::pair<long, long>> out;
+  while (std::getline(in, line)) {
+    const auto cells = cells_of(line);
+    if (time < cells.size() && next < cells.size()) out.emplace_back(std::stol(cells[time]), std::stol(cells[next]));
+  }
+  return out;
+}
+
+/// EPANET's hydraulic steps of a network (the reference CSV).
+std::vector<std::pair<long, long>> reference_steps(const std::string& name) {
+  return steps_in(water_data("reference/" + name + "/" + name + "_steps.csv"));
+}
+
 class EpanetReference : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -140,17 +160,12 @@ TEST_P(EpanetReference, HeadsFlowsStatusesAndStepsMatchOverThePeriod) {
   });
   EXPECT_EQ(compared_nodes, nodes.size());
   EXPECT_EQ(compared_links, links.size());
-  std::ifstream steps(water_data("reference/" + name + "/" + name + "_steps.csv"));
-  std::string line;
-  std::getline(steps, line);
-  std::size_t i = 0;
-  for (; std::getline(steps, line); ++i) {
-    const auto cells = cells_of(line);
-    ASSERT_LT(i, result.steps.size()) << name << ": fewer hydraulic steps than EPANET";
-    EXPECT_EQ(result.steps[i].time_s, std::stol(cells[1])) << name << " step " << i + 1;
-    EXPECT_EQ(result.steps[i].next_dt_s, std::stol(cells[2])) << name << " step " << i + 1;
+  const auto expected_steps = reference_steps(name);
+  ASSERT_EQ(result.steps.size(), expected_steps.size()) << name;
+  for (std::size_t i = 0; i < expected_steps.size(); ++i) {
+    EXPECT_EQ(result.steps[i].time_s, expected_steps[i].first) << name << " step " << i + 1;
+    EXPECT_EQ(result.steps[i].next_dt_s, expected_steps[i].second) << name << " step " << i + 1;
   }
-  EXPECT_EQ(result.steps.size(), i) << name;
 }
 
 // Property checks that need no reference, at every reporting time of a run converged as tightly as
@@ -206,19 +221,6 @@ TEST_P(EpanetReference, MassAndEnergyBalanceOverThePeriod) {
     }
   }, std::min(1.0, 1e-5 / net.accuracy));  // ACCURACY 1e-5
   EXPECT_FALSE(result.halted) << name << ": " << result.halt_reason;
-}
-
-/// EPANET's hydraulic steps of a network: (time, next step) per solution.
-std::vector<std::pair<long, long>> reference_steps(const std::string& name) {
-  std::ifstream steps(test::shared_data("water/reference/" + name + "/" + name + "_steps.csv"));
-  std::string line;
-  std::getline(steps, line);
-  std::vector<std::pair<long, long>> out;
-  while (std::getline(steps, line)) {
-    const auto cells = cells_of(line);
-    out.emplace_back(std::stol(cells[1]), std::stol(cells[2]));
-  }
-  return out;
 }
 
 class StepNetwork : public EpanetReference {};
@@ -365,39 +367,31 @@ class EpanetOracle : public ::testing::TestWithParam<OracleCase> {
 }  // namespace
 
 // EPANET 2.3.5 itself as the reference (its library compiled to WebAssembly, npm epanet-js, run by
-// tests/oracle/solve.mjs; scripts/setup.sh installs it), on the networks whose results at the
-// file's ACCURACY differ from the reference CSVs by more than the tolerances. Solved as tightly
-// as EPANET allows, both take the same hydraulic steps, and heads agree within 1e-3 and flows
-// within 1e-3 relative or 5e-5 cfs at every compared time, outside the ambiguous elements
-// (anchors/disagreements, from the first time listed). 5e-5 cfs (1.4 mL/s) is a near-zero flow, set by rounding where pipes sit
-// at the 1e7 cfs/ft conductance floor; the largest such difference today is 2.6e-5 cfs, in a
-// stagnant pocket of PacificCity; EPANET 2.2 and 2.3.5 differ by 7.5e-5 cfs on BWSN_Network_2
-// and 6.8e-3 cfs on PacificCity (anchors/cross_version). Where a step sequence parts, it parts by one second
-// at a tank or control time that falls within rounding of a half second (the tank volumes agree
-// to ~1e-6 relative); the results are compared up to there, and each network's shared prefix is
-// held to at least its length today. Richmond_standard is left out: solved this tightly, 16 heads
+// tests/oracle/solve.mjs; scripts/test.sh installs it with npm ci), on the networks whose results
+// at the file's ACCURACY differ from the reference CSVs by more than the tolerances. Solved as
+// tightly as EPANET allows, both take the same hydraulic steps, and heads agree within 1e-3 and
+// flows within 1e-3 relative or 5e-5 cfs at every compared time, outside the ambiguous elements
+// (anchors/disagreements, from the first time listed). 5e-5 cfs (1.4 mL/s) is a near-zero flow,
+// set by rounding where pipes sit at the 1e7 cfs/ft conductance floor; the largest such difference
+// today is 2.6e-5 cfs, in a stagnant pocket of PacificCity; EPANET 2.2 and 2.3.5 differ by 7.5e-5
+// cfs on BWSN_Network_2 and 6.8e-3 cfs on PacificCity (anchors/cross_version). Where a step
+// sequence parts, it parts by one second at a tank or control time that falls within rounding of a
+// half second (the tank volumes agree to ~1e-6 relative); the results are compared up to there,
+// and each network's shared prefix is held to at least its length today. Richmond_standard is left out: solved this tightly, 16 heads
 // in a flat area (nodes 476-480) differ by 1.03e-3 m at time 0 and, from 2:00, parts of the network
 // cut off by stopped pumps have no defined head (EPANET's differ from ours by up to 1e6 m there).
 TEST_P(EpanetOracle, TightlySolvedNetworkMatchesEpanetItself) {
   const auto& c = GetParam();
   const std::string node = SOFIATWIN_NODE;
-  ASSERT_FALSE(node.empty()) << "Node.js was not found when configuring: run scripts/setup.sh";
+  ASSERT_FALSE(node.empty()) << "Node.js was not found when configuring: run scripts/test.sh (it installs it)";
   const auto oracle = std::string(SOFIATWIN_SOURCE_DIR) + "/tests/oracle/solve.mjs";
   const auto dir = test::temp_dir("oracle-" + c.network);
   const auto input = tightened_copy(c.network, dir);
   const auto prefix = (dir / "epanet").string();
   const auto command = "'" + node + "' '" + oracle + "' '" + input + "' '" + prefix + "' " + std::to_string(c.every_s) + " 2> '" + prefix + ".log'";
-  ASSERT_EQ(std::system(command.c_str()), 0) << command << " failed (npm ci in tests/oracle: scripts/setup.sh does it)";
-  std::vector<std::pair<long, long>> theirs;
-  {
-    std::ifstream in(prefix + "_steps.csv");
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-      const auto cells = cells_of(line);
-      theirs.emplace_back(std::stol(cells[0]), std::stol(cells[1]));
-    }
-  }
+  ASSERT_EQ(std::system(command.c_str()), 0) << command << " failed (tests/oracle needs npm ci: scripts/test.sh runs it)";
+  const auto theirs = steps_in(prefix + "_steps.csv");
+  ASSERT_FALSE(theirs.empty()) << c.network << ": EPANET reported no step";
   const auto net = read_inp(input);
   std::map<long, HydraulicState> states;
   const auto result = simulate(net, {}, 1.0, [&](long t, long, const HydraulicState& state) {
