@@ -1,7 +1,5 @@
 #include "sparse_ldl.hpp"
 
-#include <oneapi/tbb/parallel_invoke.h>
-
 #include <algorithm>
 #include <numeric>
 
@@ -151,20 +149,66 @@ void SparseLdl::analyse(std::int32_t n, const std::int32_t* column_begin, const 
   parent_ = s.parent;
   l_begin_.assign(size + 1, 0);
   for (std::size_t k = 0; k < size; ++k) l_begin_[k + 1] = l_begin_[k] + s.column_count[k];
-  l_count_.assign(size, 0);
   l_row_.assign(static_cast<std::size_t>(l_begin_[size]), 0);
   l_value_.assign(static_cast<std::size_t>(l_begin_[size]), 0.0);
   d_.assign(size, 0.0);
   y_.assign(size, 0.0);
-  flag_.assign(size, -1);
-  for (auto& stack : stacks_) stack.assign(size, 0);
   work_.assign(size, 0.0);
   new_of_ = std::move(new_of);
+  analyse_rows();
   clear_pivot_floors();
 }
 
-void SparseLdl::set_pivot_floor(std::int32_t given_row, double floor) {
-  pivot_floor_[static_cast<std::size_t>(new_of_[static_cast<std::size_t>(given_row)])] = floor;
+void SparseLdl::analyse_rows() {
+  const auto size = static_cast<std::size_t>(n_);
+  const auto entries = static_cast<std::size_t>(l_begin_[size]);
+  std::vector<std::int32_t> flag(size, -1), stack(size), count(size, 0);
+  row_begin_.assign(size + 1, 0);
+  row_column_.resize(entries);
+  row_entry_.resize(entries);
+  std::size_t next = 0;
+  for (std::int32_t k = 0; k < n_; ++k) {
+    const auto uk = static_cast<std::size_t>(k);
+    // the nonzeros of row k of L are the tree paths from A(:,k)'s rows up to k; the stack's top
+    // part lists them in topological order (Davis' ldl_numeric)
+    std::int32_t top = n_;
+    flag[uk] = k;
+    for (auto p = column_begin_[uk]; p < column_begin_[uk + 1]; ++p) {
+      std::int32_t length = 0;
+      for (auto i = row_index_[static_cast<std::size_t>(p)]; flag[static_cast<std::size_t>(i)] != k; i = parent_[static_cast<std::size_t>(i)]) {
+        stack[static_cast<std::size_t>(length++)] = i;
+        flag[static_cast<std::size_t>(i)] = k;
+      }
+      while (length > 0) stack[static_cast<std::size_t>(--top)] = stack[static_cast<std::size_t>(--length)];
+    }
+    for (; top < n_; ++top, ++next) {
+      const auto i = static_cast<std::size_t>(stack[static_cast<std::size_t>(top)]);
+      const auto entry = l_begin_[i] + count[i]++;
+      row_column_[next] = static_cast<std::int32_t>(i);
+      row_entry_[next] = entry;
+      l_row_[static_cast<std::size_t>(entry)] = k;
+    }
+    row_begin_[uk + 1] = static_cast<std::int32_t>(next);
+  }
+  // by ascending column for the forward solve
+  forward_column_ = row_column_;
+  forward_entry_ = row_entry_;
+  std::vector<std::pair<std::int32_t, std::int32_t>> row;
+  for (std::size_t k = 0; k < size; ++k) {
+    row.clear();
+    for (auto t = row_begin_[k]; t < row_begin_[k + 1]; ++t) row.emplace_back(row_column_[static_cast<std::size_t>(t)], row_entry_[static_cast<std::size_t>(t)]);
+    std::sort(row.begin(), row.end());
+    for (std::size_t t = 0; t < row.size(); ++t) {
+      forward_column_[static_cast<std::size_t>(row_begin_[k]) + t] = row[t].first;
+      forward_entry_[static_cast<std::size_t>(row_begin_[k]) + t] = row[t].second;
+    }
+  }
+}
+
+void SparseLdl::set_pivot_floor(std::int32_t given_row, double floor) { set_own_pivot_floor(own_row(given_row), floor); }
+
+void SparseLdl::set_own_pivot_floor(std::int32_t row, double floor) {
+  pivot_floor_[static_cast<std::size_t>(row)] = floor;
   any_floor_ = true;
 }
 
@@ -173,40 +217,24 @@ void SparseLdl::clear_pivot_floors() {
   any_floor_ = false;
 }
 
-std::int32_t SparseLdl::factorise_rows(std::int32_t begin, std::int32_t end, std::vector<std::int32_t>& stack) {
+std::int32_t SparseLdl::factorise_rows(std::int32_t begin, std::int32_t end) {
   std::int32_t first_bad = -1;
   for (auto k = begin; k < end; ++k) {
     const auto uk = static_cast<std::size_t>(k);
-    // pattern of row k of L in topological order (the stack's top part), A(:,k) scattered into y
-    y_[uk] = 0.0;
-    std::int32_t top = n_;
-    flag_[uk] = k;
-    l_count_[uk] = 0;
-    for (auto p = column_begin_[uk]; p < column_begin_[uk + 1]; ++p) {
-      auto i = row_index_[static_cast<std::size_t>(p)];
-      y_[static_cast<std::size_t>(i)] += values_[static_cast<std::size_t>(p)];
-      std::int32_t length = 0;
-      for (; flag_[static_cast<std::size_t>(i)] != k; i = parent_[static_cast<std::size_t>(i)]) {
-        stack[static_cast<std::size_t>(length++)] = i;
-        flag_[static_cast<std::size_t>(i)] = k;
-      }
-      while (length > 0) stack[static_cast<std::size_t>(--top)] = stack[static_cast<std::size_t>(--length)];
-    }
-    // row k of L by a sparse triangular solve; D(k) what is left of the diagonal
+    // A(:,k) scattered into y, then row k of L by a sparse triangular solve along its stored
+    // pattern; D(k) is what is left of the diagonal
+    for (auto p = column_begin_[uk]; p < column_begin_[uk + 1]; ++p) y_[static_cast<std::size_t>(row_index_[static_cast<std::size_t>(p)])] += values_[static_cast<std::size_t>(p)];
     double d = y_[uk];
     y_[uk] = 0.0;
-    for (; top < n_; ++top) {
-      const auto i = static_cast<std::size_t>(stack[static_cast<std::size_t>(top)]);
+    for (auto t = row_begin_[uk]; t < row_begin_[uk + 1]; ++t) {
+      const auto i = static_cast<std::size_t>(row_column_[static_cast<std::size_t>(t)]);
+      const auto entry = row_entry_[static_cast<std::size_t>(t)];
       const double yi = y_[i];
       y_[i] = 0.0;
       const double l_ki = yi / d_[i];
-      const auto last = l_begin_[i] + l_count_[i];
-      auto p = l_begin_[i];
-      for (; p < last; ++p) y_[static_cast<std::size_t>(l_row_[static_cast<std::size_t>(p)])] -= l_value_[static_cast<std::size_t>(p)] * yi;
+      for (auto p = l_begin_[i]; p < entry; ++p) y_[static_cast<std::size_t>(l_row_[static_cast<std::size_t>(p)])] -= l_value_[static_cast<std::size_t>(p)] * yi;
       d -= l_ki * yi;
-      l_row_[static_cast<std::size_t>(p)] = k;
-      l_value_[static_cast<std::size_t>(p)] = l_ki;
-      ++l_count_[i];
+      l_value_[static_cast<std::size_t>(entry)] = l_ki;
     }
     if (any_floor_ && d < pivot_floor_[uk]) d = pivot_floor_[uk];
     d_[uk] = d;
@@ -216,46 +244,90 @@ std::int32_t SparseLdl::factorise_rows(std::int32_t begin, std::int32_t end, std
   return first_bad;
 }
 
-std::int32_t SparseLdl::factorise(const double* values) {
+std::int32_t SparseLdl::factorise(const double* values, parallel::PairTeam* team) {
   for (std::size_t p = 0; p < value_position_.size(); ++p) values_[static_cast<std::size_t>(value_position_[p])] = values[p];
+  const auto bad = factorise_own(team);
+  return bad < 0 ? -1 : original_[static_cast<std::size_t>(bad)];
+}
+
+std::int32_t SparseLdl::factorise_own(parallel::PairTeam* team) {
   std::int32_t bad = -1;
   if (group_end_[1] > 0) {
-    std::int32_t bad0 = -1, bad1 = -1;
-    oneapi::tbb::parallel_invoke([&] { bad0 = factorise_rows(0, group_end_[0], stacks_[0]); },
-                                 [&] { bad1 = factorise_rows(group_end_[0], group_end_[1], stacks_[1]); });
+    std::int32_t group_bad[2] = {-1, -1};
+    const auto group = [&](int g) { group_bad[g] = factorise_rows(g == 0 ? 0 : group_end_[0], group_end_[g]); };
+    if (team != nullptr) {
+      team->run(group);
+    } else {
+      group(0), group(1);
+    }
     // a failure: factorise again in order, so that the first failing row is the one a single
-    // sequence finds
-    bad = bad0 >= 0 || bad1 >= 0 ? factorise_rows(0, n_, stacks_[0]) : factorise_rows(group_end_[1], n_, stacks_[0]);
+    // sequence finds (a zero pivot may have left y dirty: clear it)
+    if (group_bad[0] >= 0 || group_bad[1] >= 0) {
+      std::fill(y_.begin(), y_.end(), 0.0);
+      bad = factorise_rows(0, n_);
+    } else {
+      bad = factorise_rows(group_end_[1], n_);
+    }
   } else {
-    bad = factorise_rows(0, n_, stacks_[0]);
+    bad = factorise_rows(0, n_);
   }
-  return bad < 0 ? -1 : original_[static_cast<std::size_t>(bad)];
+  return bad;
+}
+
+void SparseLdl::forward_rows(std::int32_t begin, std::int32_t end, double* x) const {
+  for (auto k = begin; k < end; ++k) {
+    const auto uk = static_cast<std::size_t>(k);
+    double v = x[uk];
+    for (auto t = row_begin_[uk]; t < row_begin_[uk + 1]; ++t)
+      v -= l_value_[static_cast<std::size_t>(forward_entry_[static_cast<std::size_t>(t)])] * x[forward_column_[static_cast<std::size_t>(t)]];
+    x[uk] = v;
+  }
 }
 
 void SparseLdl::back_solve_rows(std::int32_t begin, std::int32_t end, double* x) const {
   for (auto j = end - 1; j >= begin; --j) {
     const auto uj = static_cast<std::size_t>(j);
-    double v = x[uj];
-    for (auto p = l_begin_[uj]; p < l_begin_[uj] + l_count_[uj]; ++p)
-      v -= l_value_[static_cast<std::size_t>(p)] * x[l_row_[static_cast<std::size_t>(p)]];
+    double v = x[uj] * (1.0 / d_[uj]);
+    for (auto p = l_begin_[uj]; p < l_begin_[uj + 1]; ++p) v -= l_value_[static_cast<std::size_t>(p)] * x[l_row_[static_cast<std::size_t>(p)]];
     x[uj] = v;
   }
 }
 
-void SparseLdl::solve(double* b) const {
+void SparseLdl::solve(double* b, parallel::PairTeam* team) const {
   double* x = work_.data();
   for (std::size_t r = 0; r < static_cast<std::size_t>(n_); ++r) x[r] = b[original_[r]];
-  // L z = b, column by column (entries go to later rows)
-  for (std::size_t j = 0; j < static_cast<std::size_t>(n_); ++j) {
-    const double xj = x[j];
-    for (auto p = l_begin_[j]; p < l_begin_[j] + l_count_[j]; ++p) x[l_row_[static_cast<std::size_t>(p)]] -= l_value_[static_cast<std::size_t>(p)] * xj;
-  }
-  for (std::size_t j = 0; j < static_cast<std::size_t>(n_); ++j) x[j] *= 1.0 / d_[j];
-  // L^T x = z: the rest first (it holds every ancestor of the two groups), then the groups apart
-  back_solve_rows(group_end_[1], n_, x);
-  if (group_end_[1] > 0)
-    oneapi::tbb::parallel_invoke([&] { back_solve_rows(0, group_end_[0], x); }, [&] { back_solve_rows(group_end_[0], group_end_[1], x); });
+  solve_own(x, team);
   for (std::size_t r = 0; r < static_cast<std::size_t>(n_); ++r) b[original_[r]] = x[r];
+}
+
+std::int32_t SparseLdl::factorise_part(int part) {
+  const auto begin = part == 0 ? 0 : group_end_[part - 1], end = part < 2 ? group_end_[part] : n_;
+  return factorise_rows(begin, end);
+}
+
+void SparseLdl::forward_part(int part, double* x) const {
+  forward_rows(part == 0 ? 0 : group_end_[part - 1], part < 2 ? group_end_[part] : n_, x);
+}
+
+void SparseLdl::back_part(int part, double* x) const {
+  back_solve_rows(part == 0 ? 0 : group_end_[part - 1], part < 2 ? group_end_[part] : n_, x);
+}
+
+void SparseLdl::solve_own(double* x, parallel::PairTeam* team) const {
+  // each group's rows depend only on its own; the rest holds every ancestor of both
+  const auto in_groups = [&](void (SparseLdl::*rows)(std::int32_t, std::int32_t, double*) const) {
+    if (group_end_[1] == 0) return;
+    const auto group = [&](int g) { (this->*rows)(g == 0 ? 0 : group_end_[0], group_end_[g], x); };
+    if (team != nullptr) {
+      team->run(group);
+    } else {
+      group(0), group(1);
+    }
+  };
+  in_groups(&SparseLdl::forward_rows);
+  forward_rows(group_end_[1], n_, x);
+  back_solve_rows(group_end_[1], n_, x);
+  in_groups(&SparseLdl::back_solve_rows);
 }
 
 }  // namespace sofiatwin::linalg

@@ -1,13 +1,17 @@
 // Sparse LDL^T of a symmetric matrix whose sparsity pattern is fixed (a network's node-link
-// structure): the elimination tree is analysed once, then each numeric factorisation runs the
-// up-looking algorithm (Davis, "Algorithm 849: a concise sparse Cholesky factorization package",
-// the algorithm of Eigen's SimplicialLDLT) with two groups of independent elimination subtrees
-// factorised at the same time. Eigen's and SuiteSparse's simplicial factorisations are serial, and
-// supernodal ones gain nothing on the tiny supernodes of pipe networks; hence this small one.
-// The arithmetic does not depend on the thread count: results are identical for 1 or N threads.
+// structure): the elimination tree and every row's pattern are analysed once, then each numeric
+// factorisation runs the up-looking algorithm (Davis, "Algorithm 849: a concise sparse Cholesky
+// factorization package", the algorithm of Eigen's SimplicialLDLT) along the stored patterns, with
+// two groups of independent elimination subtrees factorised and solved at the same time when a
+// PairTeam is given. Eigen's and SuiteSparse's simplicial factorisations are serial and walk the
+// elimination tree on every factorisation; supernodal ones gain nothing on the tiny supernodes of
+// pipe networks; hence this small one. The arithmetic does not depend on the thread count: results
+// are identical for 1 or 2 threads.
 #pragma once
 #include <cstdint>
 #include <vector>
+
+#include "sim/core/pair_team.hpp"
 
 namespace sofiatwin::linalg {
 
@@ -15,16 +19,48 @@ class SparseLdl {
  public:
   /// Analyses the pattern of an n x n matrix given as its upper triangle in compressed columns
   /// (column k holds rows <= k, ascending, the diagonal included): elimination tree, a split of
-  /// the tree into two groups of independent subtrees of similar work plus the rest, and a
-  /// renumbering that keeps each group contiguous (no two threads write to one cache line). Below
-  /// `parallel_min_rows` rows everything is factorised in one sequence, in the given order: a
-  /// half-factorisation must outweigh oneTBB's ~35 us to wake a worker (measured on the 2-core CI
-  /// machine; 10k-junction networks factorise in ~0.2 ms).
+  /// the tree into two groups of independent subtrees of similar work plus the rest, a
+  /// renumbering that keeps each group contiguous (no two threads write to one cache line), and
+  /// each row's pattern in L. Below `parallel_min_rows` rows there is no split: everything is
+  /// factorised in one sequence, in the given order (the split changes the rounding, not the
+  /// result beyond it).
   void analyse(std::int32_t n, const std::int32_t* column_begin, const std::int32_t* row_index, std::int32_t parallel_min_rows = 20000);
 
-  /// Numeric factorisation of values laid out as the analysed pattern. Returns -1, or the first
-  /// row (of the given matrix) whose pivot is not positive: the factorisation is then unusable.
-  std::int32_t factorise(const double* values);
+  /// Numeric factorisation of values laid out as the analysed pattern; the two groups on `team`'s
+  /// two threads when given. Returns -1, or the first row (of the given matrix) whose pivot is not
+  /// positive: the factorisation is then unusable.
+  std::int32_t factorise(const double* values, parallel::PairTeam* team = nullptr);
+
+  // The same in the factorisation's own numbering (groups 0 and 1 and the rest, each contiguous),
+  // for callers that assemble each group on the thread that factorises it: no copies, and no two
+  // threads write to one cache line.
+  /// The row of the own numbering of a row (or column) of the given matrix.
+  [[nodiscard]] std::int32_t own_row(std::int32_t given_row) const { return new_of_[static_cast<std::size_t>(given_row)]; }
+  /// Where a value of the given layout lives in values().
+  [[nodiscard]] std::int32_t own_position(std::int32_t given_position) const { return value_position_[static_cast<std::size_t>(given_position)]; }
+  /// 0 or 1 for a row in one of the two groups, 2 for the rest.
+  [[nodiscard]] int group_of_own_row(std::int32_t row) const { return row < group_end_[0] ? 0 : row < group_end_[1] ? 1 : 2; }
+  /// The own rows of group 0 are [0, group_end(0)), of group 1 [group_end(0), group_end(1)).
+  [[nodiscard]] std::int32_t group_end(int group) const { return group_end_[group]; }
+  /// Own column `row`'s values are values()[own_column_begin(row) .. own_column_begin(row + 1)).
+  [[nodiscard]] std::int32_t own_column_begin(std::int32_t row) const { return column_begin_[static_cast<std::size_t>(row)]; }
+  /// The matrix values in the own layout, to fill before factorise_own().
+  [[nodiscard]] double* values() { return values_.data(); }
+  /// Factorises values(); returns -1 or the first own row whose pivot is not positive.
+  std::int32_t factorise_own(parallel::PairTeam* team = nullptr);
+  /// Solves in place for x in the own numbering.
+  void solve_own(double* x, parallel::PairTeam* team = nullptr) const;
+  // The same in parts, for callers that run more of their own work between them: part 0 and 1 are
+  // the groups (independent of each other), part 2 the rest (after both groups). Factorising part
+  // p, then L z = b and D L^T x = z for part p's rows are: factorise_part(p), forward_part(p, x)
+  // in part order 0, 1, 2 (or 0 and 1 at the same time), back_part(p, x) in order 2, then 0 and 1.
+  /// Factorises a part's rows; returns -1 or the first own row whose pivot is not positive (then
+  /// factorise_own() finds the first failing row of all).
+  std::int32_t factorise_part(int part);
+  void forward_part(int part, double* x) const;
+  void back_part(int part, double* x) const;
+  /// set_pivot_floor for an own row.
+  void set_own_pivot_floor(std::int32_t row, double floor);
 
   /// A smallest pivot for one row (of the given matrix) in later factorisations: rounding can
   /// leave a non-positive pivot where exact arithmetic gives a tiny positive one (a node held only
@@ -32,8 +68,8 @@ class SparseLdl {
   void set_pivot_floor(std::int32_t given_row, double floor);
   void clear_pivot_floors();
 
-  /// Solves L D L^T x = b in place (x holds b on entry).
-  void solve(double* x) const;
+  /// Solves L D L^T x = b in place (x holds b on entry); the two groups on `team` when given.
+  void solve(double* x, parallel::PairTeam* team = nullptr) const;
 
   /// Rows in each of the two parallel groups (0 and 1) and in the rest (2).
   [[nodiscard]] std::int32_t group_rows(int group) const {
@@ -41,9 +77,16 @@ class SparseLdl {
   }
 
  private:
-  /// Factorises rows [begin, end) of the renumbered matrix with the shared workspaces and its own
-  /// pattern stack; stops at a zero pivot. Returns the first row with a non-positive pivot, or -1.
-  std::int32_t factorise_rows(std::int32_t begin, std::int32_t end, std::vector<std::int32_t>& stack);
+  /// Stores every row's pattern in L (topological order, as the up-looking algorithm visits it)
+  /// and where each entry goes, and each row's entries by column for the forward solve.
+  void analyse_rows();
+  /// Factorises rows [begin, end) of the renumbered matrix; stops at a zero pivot. Returns the
+  /// first row with a non-positive pivot, or -1.
+  std::int32_t factorise_rows(std::int32_t begin, std::int32_t end);
+  /// L z = b for rows [begin, end), row by row (each row's entries by ascending column: the order
+  /// of a column-by-column solve, so the same rounding).
+  void forward_rows(std::int32_t begin, std::int32_t end, double* x) const;
+  /// D L^T x = z for rows [begin, end), last row first.
   void back_solve_rows(std::int32_t begin, std::int32_t end, double* x) const;
 
   std::int32_t n_ = 0;
@@ -52,12 +95,13 @@ class SparseLdl {
   std::vector<std::int32_t> new_of_;    // given row -> renumbered row
   std::vector<std::int32_t> column_begin_, row_index_, value_position_;
   std::vector<double> values_;
-  std::vector<std::int32_t> parent_, l_begin_, l_count_, l_row_;
+  std::vector<std::int32_t> parent_, l_begin_, l_row_;  // L by columns: rows of each column, ascending
   std::vector<double> l_value_, d_, y_;
-  std::vector<std::int32_t> flag_;
+  // L by rows: row k's columns in topological order and the positions of its entries in l_value_
+  std::vector<std::int32_t> row_begin_, row_column_, row_entry_;
+  std::vector<std::int32_t> forward_column_, forward_entry_;  // the same entries, by ascending column
   std::vector<double> pivot_floor_;  // renumbered rows; used only when any_floor_
   bool any_floor_ = false;
-  std::vector<std::int32_t> stacks_[2];
   mutable std::vector<double> work_;
 };
 

@@ -1,7 +1,9 @@
 // The sparse LDL^T behind the water solver: correct, independent of the thread count, equal to
-// Eigen's simplicial LDL^T where it keeps the given order, and naming the first failing pivot.
+// Eigen's simplicial LDL^T where it keeps the given order, the same in its own numbering and in
+// parts as in one call, and naming the first failing pivot.
 #include <gtest/gtest.h>
 #include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/info.h>
 
 #include <Eigen/OrderingMethods>
 #include <Eigen/SparseCholesky>
@@ -11,6 +13,7 @@
 #include "sim/core/sparse_ldl.hpp"
 
 using sofiatwin::linalg::SparseLdl;
+using sofiatwin::parallel::PairTeam;
 
 namespace {
 
@@ -49,11 +52,14 @@ std::vector<double> rhs(int n) {
 
 std::vector<double> solve(const Eigen::SparseMatrix<double>& upper, int threads, SparseLdl* keep = nullptr) {
   oneapi::tbb::global_control limit(oneapi::tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  PairTeam team;
+  const PairTeam::Helper helper(team, true);
+  EXPECT_EQ(team.helping(), threads > 1 && oneapi::tbb::info::default_concurrency() > 1);
   SparseLdl ldl;
   ldl.analyse(static_cast<std::int32_t>(upper.rows()), upper.outerIndexPtr(), upper.innerIndexPtr());
-  EXPECT_EQ(ldl.factorise(upper.valuePtr()), -1);
+  EXPECT_EQ(ldl.factorise(upper.valuePtr(), &team), -1);
   auto x = rhs(static_cast<int>(upper.rows()));
-  ldl.solve(x.data());
+  ldl.solve(x.data(), &team);
   if (keep) *keep = ldl;
   return x;
 }
@@ -77,6 +83,37 @@ TEST(SparseLdl, LargeNetworkSolvesInTwoGroupsTheSameForAnyThreadCount) {
   EXPECT_LT(ldl.group_rows(2), 2000);
   EXPECT_LT(residual(a, one), 1e-9);
   EXPECT_EQ(solve(a, 2), one);  // bit for bit
+}
+
+TEST(SparseLdl, OwnNumberingAndPartsGiveTheSameSolution) {
+  const auto a = grid_matrix(60);
+  const auto n = static_cast<std::int32_t>(a.rows());
+  SparseLdl given;
+  given.analyse(n, a.outerIndexPtr(), a.innerIndexPtr(), 1000);
+  ASSERT_GT(given.group_rows(0), 1000);
+  ASSERT_GT(given.group_rows(1), 1000);
+  ASSERT_EQ(given.factorise(a.valuePtr()), -1);
+  auto expected = rhs(n);
+  given.solve(expected.data());
+
+  SparseLdl own = given;
+  for (std::int32_t p = 0; p < a.nonZeros(); ++p) own.values()[own.own_position(p)] = a.valuePtr()[p];
+  const auto b = rhs(n);
+  std::vector<double> x(b.size());
+  for (std::int32_t i = 0; i < n; ++i) x[static_cast<std::size_t>(own.own_row(i))] = b[static_cast<std::size_t>(i)];
+  // group 1 first: the groups do not depend on each other
+  for (int part : {1, 0}) {
+    ASSERT_EQ(own.factorise_part(part), -1);
+    own.forward_part(part, x.data());
+  }
+  ASSERT_EQ(own.factorise_part(2), -1);
+  own.forward_part(2, x.data());
+  for (int part : {2, 1, 0}) own.back_part(part, x.data());
+  for (std::int32_t i = 0; i < n; ++i) {
+    ASSERT_EQ(x[static_cast<std::size_t>(own.own_row(i))], expected[static_cast<std::size_t>(i)]) << i;  // bit for bit
+    const int group = own.group_of_own_row(own.own_row(i));
+    ASSERT_EQ(group, own.own_row(i) < own.group_end(0) ? 0 : own.own_row(i) < own.group_end(1) ? 1 : 2);
+  }
 }
 
 TEST(SparseLdl, SmallNetworkMatchesEigenBitForBit) {
