@@ -1,14 +1,12 @@
 #include "hydraulics.hpp"
 
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
-
 #include <Eigen/OrderingMethods>
 #include <Eigen/SparseCore>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "sim/core/sparse_ldl.hpp"
 
@@ -114,9 +112,12 @@ void link_headloss(const WaterNetwork& net, std::size_t k, double q, double& h, 
 namespace {
 
 constexpr double head_tolerance_ft = 0.0005;  // EPANET's Htol
-// Below this many links the coefficients cost less than waking threads (measured: PacificCity,
-// 9 660 links, ran about 5 % faster on one thread than with the coefficients on two).
-constexpr std::size_t parallel_links = std::size_t{1} << 15;
+// From this many junctions each iteration is split in two groups of independent elimination
+// subtrees with the links inside them (assembly, factorisation, solve and flow update per group),
+// which a second thread shares (PairTeam). The split changes the order of some sums, so it depends
+// on the network alone, never on the thread count. Measured on the 2-core CI machine: MICROPOLIS_v1
+// (1 574 junctions, 0.07 ms an iteration) gains little, 3 000-junction networks gain.
+constexpr std::int32_t split_junctions = 1000;
 constexpr double flow_tolerance_cfs = 0.0001; // EPANET's Qtol
 constexpr double zero_flow_cfs = 1e-6;        // EPANET's QZERO
 
@@ -211,11 +212,13 @@ double outflow(const HydraulicState& s, std::size_t v) {
 }
 
 void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& s) {
+  std::vector<double> multiplier(net.patterns.size());  // each pattern's, looked up once
+  for (std::size_t p = 0; p < multiplier.size(); ++p) multiplier[p] = net.patterns[p].at(time_s, net.times);
   for (std::int32_t j = 0; j < net.junction_count; ++j) {
     double sum = 0.0;
     for (auto d = net.demand_begin[static_cast<std::size_t>(j)]; d < net.demand_begin[static_cast<std::size_t>(j) + 1]; ++d) {
       const auto pattern = net.demand_pattern[static_cast<std::size_t>(d)];
-      const double m = pattern < 0 ? 1.0 : net.patterns[static_cast<std::size_t>(pattern)].at(time_s, net.times);
+      const double m = pattern < 0 ? 1.0 : multiplier[static_cast<std::size_t>(pattern)];
       sum += net.demand_cfs[static_cast<std::size_t>(d)] * m * net.demand_multiplier;
     }
     s.demand_cfs[static_cast<std::size_t>(j)] = sum;
@@ -234,13 +237,12 @@ void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& s) {
   }
 }
 
-// The matrix is kept in fill-reducing (AMD) order, computed once, so that the factorisation
-// works on it as it is (no permuted copy per iteration): junction j is row order[j].
+// The matrix is assembled in the factorisation's own numbering (a fill-reducing AMD order, then
+// two groups of independent elimination subtrees and the rest, each contiguous; computed once),
+// right in its value array: junction j is row row[j].
 struct HydraulicSolver::Linear {
-  Eigen::SparseMatrix<double> matrix;  // the upper triangle: the pattern and the values
   linalg::SparseLdl ldlt;
-  std::vector<std::int32_t> order, junction_of_row;
-  Eigen::VectorXd rhs, heads;  // in row order
+  std::vector<std::int32_t> row, junction_of_row;
 };
 
 HydraulicSolver::~HydraulicSolver() = default;
@@ -287,32 +289,35 @@ void demand_headloss(double d, double full, double dp, double n, double& loss, d
 
 }  // namespace
 
-void HydraulicSolver::node_coefficients(const HydraulicState& s, Eigen::VectorXd& F) {
-  double* values = linear_->matrix.valuePtr();
-  const auto junctions = static_cast<std::size_t>(net_.junction_count);
+void HydraulicSolver::node_coefficients(const HydraulicState& s, Eigen::VectorXd& F, int group) {
+  double* values = linear_->ldlt.values();
+  const auto& ldlt = linear_->ldlt;
   const double n_emitter = 1.0 / net_.emitter_exponent;
-  for (std::size_t j = 0; j < junctions; ++j) {
-    if (emitter_k_[j] <= 0) continue;
-    const double q = s.emitter_cfs[j], aq = std::max(std::abs(q), 1e-12);
-    const double z = emitter_k_[j] * std::pow(aq, n_emitter), g = n_emitter * z / aq;
-    const double p = g < min_gradient ? 1.0 / min_gradient : 1.0 / g;
-    values[diagonal_[j]] += p;
-    F[static_cast<Eigen::Index>(j)] += (q >= 0 ? 1.0 : -1.0) * z * p + p * net_.elevation_ft[j];
-    excess_[j] -= q;
-  }
   const double dp = net_.required_pressure_ft - net_.min_pressure_ft, n_demand = 1.0 / net_.pressure_exponent;
-  for (std::size_t j = 0; j < junctions; ++j) {
+  const auto begin = group == 0 ? 0 : ldlt.group_end(group - 1);
+  const auto end = group < 2 ? ldlt.group_end(group) : net_.junction_count;
+  for (auto r = begin; r < end; ++r) {
+    const auto j = static_cast<std::size_t>(linear_->junction_of_row[static_cast<std::size_t>(r)]);
+    auto& excess = excess_[static_cast<std::size_t>(r)];
+    if (emitter_k_[j] > 0) {
+      const double q = s.emitter_cfs[j], aq = std::max(std::abs(q), 1e-12);
+      const double z = emitter_k_[j] * std::pow(aq, n_emitter), g = n_emitter * z / aq;
+      const double p = g < min_gradient ? 1.0 / min_gradient : 1.0 / g;
+      values[diagonal_[j]] += p;
+      F[r] += (q >= 0 ? 1.0 : -1.0) * z * p + p * net_.elevation_ft[j];
+      excess -= q;
+    }
     const double full = s.demand_cfs[j];
     if (net_.pressure_driven && full > 0.0) {
       double loss = 0, gradient = 0;
       demand_headloss(s.delivered_cfs[j], full, dp, n_demand, loss, gradient);
       values[diagonal_[j]] += 1.0 / gradient;
-      F[static_cast<Eigen::Index>(j)] += (loss + net_.elevation_ft[j] + net_.min_pressure_ft) / gradient;
-      excess_[j] -= s.delivered_cfs[j];
+      F[r] += (loss + net_.elevation_ft[j] + net_.min_pressure_ft) / gradient;
+      excess -= s.delivered_cfs[j];
     } else {
-      excess_[j] -= full;
+      excess -= full;
     }
-    F[static_cast<Eigen::Index>(j)] += excess_[j];
+    F[r] += excess;
   }
 }
 
@@ -342,43 +347,45 @@ void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double&
 }
 
 void HydraulicSolver::control_valve_coefficients(const HydraulicState& s, std::size_t k, Eigen::VectorXd& F) {
-  auto& matrix_ = linear_->matrix;
-  const auto n1 = net_.from_node[k], n2 = net_.to_node[k];
-  const auto u1 = static_cast<std::size_t>(n1), u2 = static_cast<std::size_t>(n2);
+  // valves join two junctions (the reader refuses others)
+  double* values = linear_->ldlt.values();
+  const auto u1 = static_cast<std::size_t>(net_.from_node[k]), u2 = static_cast<std::size_t>(net_.to_node[k]);
+  const auto n1 = linear_->row[u1], n2 = linear_->row[u2];  // their rows
   const double q = s.flow_cfs[k];
+  const auto ks = static_cast<std::size_t>(slot_of_link_[k]);
   const auto type = net_.link_type[k];
   if (s.status[k] == LinkStatus::active && type != LinkType::fcv) {
     if (type == LinkType::prv) {  // hold the downstream head at the setting, pass the downstream deficit
-      p_[k] = 0.0;
-      y_[k] = q + excess_[u2];
+      p_[ks] = 0.0;
+      y_[ks] = q + excess_[static_cast<std::size_t>(n2)];
       F[n2] += (net_.elevation_ft[u2] + s.setting[k]) * closed_gradient;
-      matrix_.valuePtr()[diagonal_[u2]] += closed_gradient;
-      if (excess_[u2] < 0.0) F[n1] += excess_[u2];
+      values[diagonal_[u2]] += closed_gradient;
+      if (excess_[static_cast<std::size_t>(n2)] < 0.0) F[n1] += excess_[static_cast<std::size_t>(n2)];
     } else {  // PSV: hold the upstream head, pass the upstream surplus
-      p_[k] = 0.0;
-      y_[k] = q - excess_[u1];
+      p_[ks] = 0.0;
+      y_[ks] = q - excess_[static_cast<std::size_t>(n1)];
       F[n1] += (net_.elevation_ft[u1] + s.setting[k]) * closed_gradient;
-      matrix_.valuePtr()[diagonal_[u1]] += closed_gradient;
-      if (excess_[u1] > 0.0) F[n2] += excess_[u1];
+      values[diagonal_[u1]] += closed_gradient;
+      if (excess_[static_cast<std::size_t>(n1)] > 0.0) F[n2] += excess_[static_cast<std::size_t>(n1)];
     }
     return;
   }
   if (type == LinkType::fcv && s.status[k] == LinkStatus::active) {  // the flow setting as a demand upstream, a supply downstream
     const double setting = s.setting[k];
-    excess_[u1] -= setting;
-    excess_[u2] += setting;
-    y_[k] = q - setting;
+    excess_[static_cast<std::size_t>(n1)] -= setting;
+    excess_[static_cast<std::size_t>(n2)] += setting;
+    y_[ks] = q - setting;
     F[n1] -= setting;
     F[n2] += setting;
-    p_[k] = 1.0 / closed_gradient;
+    p_[ks] = 1.0 / closed_gradient;
   } else {
-    valve_coefficients(minor_k_[k], q, is_closed(s.status[k]), p_[k], y_[k]);
-    F[n1] += y_[k] - q;
-    F[n2] -= y_[k] - q;
+    valve_coefficients(minor_k_[k], q, is_closed(s.status[k]), p_[ks], y_[ks]);
+    F[n1] += y_[ks] - q;
+    F[n2] -= y_[ks] - q;
   }
-  matrix_.valuePtr()[off_diagonal_[k]] -= p_[k];
-  matrix_.valuePtr()[diagonal_[u1]] += p_[k];
-  matrix_.valuePtr()[diagonal_[u2]] += p_[k];
+  values[off_diagonal_[k]] -= p_[ks];
+  values[diagonal_[u1]] += p_[ks];
+  values[diagonal_[u2]] += p_[ks];
 }
 
 HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
@@ -395,15 +402,9 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
   symmetric.setFromTriplets(full.begin(), full.end());
   Eigen::PermutationMatrix<Eigen::Dynamic, Eigen::Dynamic, int> inverse_order;
   Eigen::AMDOrdering<int>()(symmetric, inverse_order);
-  auto& order = linear_->order;
-  order.resize(static_cast<std::size_t>(junctions));
-  linear_->junction_of_row.resize(static_cast<std::size_t>(junctions));
-  for (std::int32_t row = 0; row < junctions; ++row) {
-    const auto j = inverse_order.indices()[row];  // the junction eliminated at step `row`
-    order[static_cast<std::size_t>(j)] = row;
-    linear_->junction_of_row[static_cast<std::size_t>(row)] = j;
-  }
-  std::vector<Eigen::Triplet<double>> pattern;
+  std::vector<std::int32_t> order(static_cast<std::size_t>(junctions));  // junction -> AMD row
+  for (std::int32_t r = 0; r < junctions; ++r) order[static_cast<std::size_t>(inverse_order.indices()[r])] = r;
+  std::vector<Eigen::Triplet<double>> pattern;  // upper triangle in AMD order
   for (std::int32_t j = 0; j < junctions; ++j) pattern.emplace_back(order[static_cast<std::size_t>(j)], order[static_cast<std::size_t>(j)], 1.0);
   for (std::size_t k = 0; k < net.link_count(); ++k) {
     const auto a = net.from_node[k], b = net.to_node[k];
@@ -412,18 +413,24 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
       pattern.emplace_back(std::min(ra, rb), std::max(ra, rb), 0.0);
     }
   }
-  linear_->rhs.resize(junctions);
-  linear_->heads.resize(junctions);
-  auto& m = linear_->matrix;
-  m.resize(junctions, junctions);
+  Eigen::SparseMatrix<double> m(junctions, junctions);
   m.setFromTriplets(pattern.begin(), pattern.end());
   m.makeCompressed();
-  linear_->ldlt.analyse(junctions, m.outerIndexPtr(), m.innerIndexPtr());
-  // where each coefficient lives in the matrix's value array (no searching per iteration)
-  auto position = [&](std::int32_t row, std::int32_t col) {
-    const auto* begin = m.innerIndexPtr() + m.outerIndexPtr()[col];
-    const auto* end = m.innerIndexPtr() + m.outerIndexPtr()[col + 1];
-    return static_cast<std::int32_t>(std::lower_bound(begin, end, row) - m.innerIndexPtr());
+  auto& ldlt = linear_->ldlt;
+  ldlt.analyse(junctions, m.outerIndexPtr(), m.innerIndexPtr(), split_junctions);
+  two_threads_worth_it_ = ldlt.group_end(1) > 0;
+  auto& row = linear_->row;
+  row.resize(static_cast<std::size_t>(junctions));
+  linear_->junction_of_row.resize(static_cast<std::size_t>(junctions));
+  for (std::int32_t j = 0; j < junctions; ++j) {
+    row[static_cast<std::size_t>(j)] = ldlt.own_row(order[static_cast<std::size_t>(j)]);
+    linear_->junction_of_row[static_cast<std::size_t>(row[static_cast<std::size_t>(j)])] = j;
+  }
+  // where each coefficient lives in the factorisation's value array (no searching per iteration)
+  auto position = [&](std::int32_t r, std::int32_t c) {
+    const auto* begin = m.innerIndexPtr() + m.outerIndexPtr()[c];
+    const auto* end = m.innerIndexPtr() + m.outerIndexPtr()[c + 1];
+    return ldlt.own_position(static_cast<std::int32_t>(std::lower_bound(begin, end, r) - m.innerIndexPtr()));
   };
   diagonal_.resize(static_cast<std::size_t>(junctions));
   for (std::int32_t j = 0; j < junctions; ++j) diagonal_[static_cast<std::size_t>(j)] = position(order[static_cast<std::size_t>(j)], order[static_cast<std::size_t>(j)]);
@@ -437,8 +444,45 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
       off_diagonal_[k] = position(std::min(ra, rb), std::max(ra, rb));
     }
     resistance_[k] = net.link_type[k] == LinkType::pipe || net.link_type[k] == LinkType::cv_pipe ? pipe_resistance(net, k) : 0.0;
+    if (net.link_type[k] == LinkType::prv || net.link_type[k] == LinkType::psv || net.link_type[k] == LinkType::fcv) control_valves_.push_back(static_cast<std::int32_t>(k));
     minor_k_[k] = minor_loss_coefficient(net, k);
   }
+  // each node's links, in link order (the fixed-grade nodes' net inflows are summed from them)
+  incident_begin_.assign(net.node_count() + 1, 0);
+  for (std::size_t k = 0; k < net.link_count(); ++k)
+    ++incident_begin_[static_cast<std::size_t>(net.from_node[k]) + 1], ++incident_begin_[static_cast<std::size_t>(net.to_node[k]) + 1];
+  std::partial_sum(incident_begin_.begin(), incident_begin_.end(), incident_begin_.begin());
+  incident_link_.resize(2 * net.link_count());
+  std::vector<std::int32_t> next(incident_begin_.begin(), incident_begin_.end() - 1);
+  for (std::size_t k = 0; k < net.link_count(); ++k)
+    for (const auto v : {net.from_node[k], net.to_node[k]}) incident_link_[static_cast<std::size_t>(next[static_cast<std::size_t>(v)]++)] = static_cast<std::int32_t>(k);
+  // the links inside each group (both ends junctions of that group: the group's thread adds their
+  // terms to rows and entries of its own) and the rest
+  std::vector<std::int32_t> group_links[3];
+  for (auto& list : link_slots_) list.clear();
+  for (std::size_t k = 0; k < net.link_count(); ++k) {
+    const auto a = net.from_node[k], b = net.to_node[k];
+    int group = 2;
+    if (a < junctions && b < junctions) {
+      const int ga = ldlt.group_of_own_row(row[static_cast<std::size_t>(a)]), gb = ldlt.group_of_own_row(row[static_cast<std::size_t>(b)]);
+      if (ga == gb) group = ga;
+    }
+    group_links[group].push_back(static_cast<std::int32_t>(k));
+    // where its terms go: rows (or -1 - node for a fixed-grade node) and value positions
+    LinkSlot slot{static_cast<std::int32_t>(k), -1 - a, -1 - b, -1, -1, off_diagonal_[k]};
+    if (a < junctions) slot.from = row[static_cast<std::size_t>(a)], slot.from_diagonal = diagonal_[static_cast<std::size_t>(a)];
+    if (b < junctions) slot.to = row[static_cast<std::size_t>(b)], slot.to_diagonal = diagonal_[static_cast<std::size_t>(b)];
+    link_slots_[group].push_back(slot);
+  }
+  // p_ and y_ in that order: group 0's links, group 1's, the others (one thread writes each line)
+  link_of_slot_.clear();
+  group_begin_[0] = 0;
+  for (int g = 0; g < 3; ++g) {
+    link_of_slot_.insert(link_of_slot_.end(), group_links[g].begin(), group_links[g].end());
+    group_begin_[g + 1] = static_cast<std::int32_t>(link_of_slot_.size());
+  }
+  slot_of_link_.assign(net.link_count(), 0);
+  for (std::size_t ks = 0; ks < link_of_slot_.size(); ++ks) slot_of_link_[static_cast<std::size_t>(link_of_slot_[ks])] = static_cast<std::int32_t>(ks);
   // emitter: p = (q / C)^(1/exponent) in the file's units, as a head loss in ft at q in cfs
   emitter_k_.assign(static_cast<std::size_t>(junctions), 0.0);
   for (std::size_t j = 0; j < emitter_k_.size() && j < net.emitter_coefficient.size(); ++j)
@@ -539,7 +583,8 @@ void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, doubl
 
 bool HydraulicSolver::check_valves(HydraulicState& s) const {
   bool change = false;
-  for (std::size_t k = 0; k < net_.link_count(); ++k) {
+  for (const auto link : control_valves_) {
+    const auto k = static_cast<std::size_t>(link);
     const auto type = net_.link_type[k];
     if ((type != LinkType::prv && type != LinkType::psv) || std::isnan(s.setting[k])) continue;
     const auto n1 = static_cast<std::size_t>(net_.from_node[k]), n2 = static_cast<std::size_t>(net_.to_node[k]);
@@ -622,62 +667,39 @@ bool HydraulicSolver::check_statuses(HydraulicState& s) const {
 
 void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
   const auto junctions = net_.junction_count;
-  const std::size_t links = net_.link_count();
-  auto& matrix_ = linear_->matrix;
   auto& ldlt_ = linear_->ldlt;
-  Eigen::VectorXd F(junctions);
+  Eigen::VectorXd F(junctions);  // in row order
   const double target = net_.accuracy * accuracy_factor;
   const int max_trials = net_.max_trials + std::max(net_.extra_trials, 0);
   int next_check = net_.check_frequency;
   int floors = 0;
+  const parallel::PairTeam::Helper helper(team_, two_threads_worth_it_);
   ldlt_.clear_pivot_floors();
   s.converged = false;
   s.ill_conditioned_node = -1;
   for (int iteration = 1; iteration <= max_trials; ++iteration) {
-    matrix_.coeffs().setZero();
-    F.setZero();
-    std::fill(excess_.begin(), excess_.end(), 0.0);
-    // links (EPANET's linkcoeffs); PRV/PSV/FCV with a setting come after the node balances.
-    // The coefficients are independent per link (parallel); the sums are added in link order.
-    double* values = matrix_.valuePtr();
-    auto link_coefficients = [&](std::size_t begin, std::size_t end) {
-      for (auto k = begin; k != end; ++k)
-        if (!controls_a_node(net_, k, s)) coefficients(s, k, p_[k], y_[k]);
-    };
-    if (links >= parallel_links) {
-      oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, links, 4096),
-                                [&](const auto& range) { link_coefficients(range.begin(), range.end()); });
-    } else {
-      link_coefficients(0, links);
-    }
-    for (std::size_t k = 0; k < links; ++k) {
-      if (controls_a_node(net_, k, s)) continue;
-      const auto a = net_.from_node[k], b = net_.to_node[k];
-      excess_[static_cast<std::size_t>(a)] -= s.flow_cfs[k];
-      excess_[static_cast<std::size_t>(b)] += s.flow_cfs[k];
-      // a link between two fixed-grade nodes (a pump from a reservoir to a tank, say) has no
-      // unknown head at either end: only its flow is updated below
-      if (a < junctions) {
-        values[diagonal_[static_cast<std::size_t>(a)]] += p_[k];
-        F[a] += y_[k];
-      } else if (b < junctions) {
-        F[b] += p_[k] * s.head_ft[static_cast<std::size_t>(a)];
-      }
-      if (b < junctions) {
-        values[diagonal_[static_cast<std::size_t>(b)]] += p_[k];
-        F[b] -= y_[k];
-      } else if (a < junctions) {
-        F[a] += p_[k] * s.head_ft[static_cast<std::size_t>(b)];
-      }
-      if (off_diagonal_[k] >= 0) values[off_diagonal_[k]] -= p_[k];
-    }
-    node_coefficients(s, F);
-    for (std::size_t k = 0; k < links; ++k)
-      if (controls_a_node(net_, k, s)) control_valve_coefficients(s, k, F);
+    // links (EPANET's linkcoeffs): each group's links on one thread, adding to its own rows and
+    // entries in link order; then the other links' terms in link order. PRV/PSV/FCV with a setting
+    // come after the node balances.
+    team_.run(2, [&](int group) { group_link_terms(s, F, group); });
+    clear_rows(F, 2);
+    add_link_terms(s, F, 2);
+    team_.run(2, [&](int group) { node_coefficients(s, F, group); });
+    node_coefficients(s, F, 2);
+    for (const auto k : control_valves_)
+      if (controls_a_node(net_, static_cast<std::size_t>(k), s)) control_valve_coefficients(s, static_cast<std::size_t>(k), F);
     // EPANET needs a positive definite system; a zero or negative pivot means part of the network
     // has no defined head. As EPANET, an active pressure or flow valve at that node is opened and
     // the iteration repeated; otherwise the solve stops, naming the node.
-    if (const auto bad_row = ldlt_.factorise(matrix_.valuePtr()); bad_row >= 0) {
+    // Each group's rows are factorised and forward-solved on the thread that assembled them; then
+    // the rest's; F becomes the heads (in row order).
+    std::int32_t group_bad[2] = {-1, -1};
+    team_.run(2, [&](int group) {
+      group_bad[group] = ldlt_.factorise_part(group);
+      if (group_bad[group] < 0) ldlt_.forward_part(group, F.data());
+    });
+    const auto bad_row = group_bad[0] >= 0 || group_bad[1] >= 0 ? ldlt_.factorise_own() : ldlt_.factorise_part(2);
+    if (bad_row >= 0) {
       const auto bad = linear_->junction_of_row[static_cast<std::size_t>(bad_row)];
       if (open_valve_at(s, bad)) {
         --iteration;
@@ -687,7 +709,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       // 1e-8 conductances), which rounding in this elimination order can turn non-positive; EPANET's
       // own order may not. Floor it at those conductances and factorise again (a few times at most).
       if (const double held = closed_conductance_at(bad); held > 0.0 && floors < 16) {
-        ldlt_.set_pivot_floor(bad_row, held);
+        ldlt_.set_own_pivot_floor(bad_row, held);
         ++floors;
         --iteration;
         continue;
@@ -695,39 +717,34 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       s.ill_conditioned_node = bad;
       break;
     }
-    auto& rhs = linear_->rhs;
-    auto& H = linear_->heads;
-    for (std::int32_t j = 0; j < junctions; ++j) rhs[linear_->order[static_cast<std::size_t>(j)]] = F[j];
-    H = rhs;
-    ldlt_.solve(H.data());
-    for (std::int32_t j = 0; j < junctions; ++j) s.head_ft[static_cast<std::size_t>(j)] = H[linear_->order[static_cast<std::size_t>(j)]];
-    double change = 0.0, total = 0.0, largest = 0.0, largest_open = 0.0;
-    s.largest_change_link = -1;
-    for (std::size_t v = static_cast<std::size_t>(junctions); v < net_.node_count(); ++v) s.demand_cfs[v] = 0.0;
-    // damping (DAMPLIMIT) and, as EPANET, pressure valves re-checked every iteration
-    double relax = 1.0;
+    ldlt_.forward_part(2, F.data());
+    ldlt_.back_part(2, F.data());
+    copy_heads(F, s, 2);
+    // damping (DAMPLIMIT) and, as EPANET, pressure valves re-checked every iteration (with all the
+    // new heads, before the flows change)
+    const bool damped = net_.damp_limit > 0.0 && s.relative_error <= net_.damp_limit && iteration > 1;
+    const double relax = damped ? 0.6 : 1.0;
+    // each group's heads, then (undamped) its links' new flows; the other links' after. Their
+    // sums are added in order (the same for any thread count).
+    FlowChange pieces[3];
+    team_.run(2, [&](int group) {
+      ldlt_.back_part(group, F.data());
+      copy_heads(F, s, group);
+      if (!damped) pieces[group] = update_link_flows(s, relax, group);
+    });
     bool valve_change = false;
-    if (net_.damp_limit > 0.0) {
-      if (s.relative_error <= net_.damp_limit && iteration > 1) {
-        relax = 0.6;
-        valve_change = check_valves(s);
-      }
+    if (damped) {
+      valve_change = check_valves(s);
+      team_.run(2, [&](int group) { pieces[group] = update_link_flows(s, relax, group); });
     }
-    for (std::size_t k = 0; k < links; ++k) {
-      const auto a = static_cast<std::size_t>(net_.from_node[k]), b = static_cast<std::size_t>(net_.to_node[k]);
-      double dq = relax * (y_[k] - p_[k] * (s.head_ft[a] - s.head_ft[b]));
-      // EPANET: flow through a constant-power pump must not turn negative
-      if (net_.link_type[k] == LinkType::pump && dq > s.flow_cfs[k] &&
-          net_.pumps[static_cast<std::size_t>(net_.pump_of_link[k])].kind == PumpCurve::constant_power)
-        dq = s.flow_cfs[k] / 2.0;
-      if (!is_closed(s.status[k])) largest_open = std::max(largest_open, std::abs(dq));
-      s.flow_cfs[k] -= dq;
-      change += std::abs(dq);
-      if (std::abs(dq) > largest) largest = std::abs(dq), s.largest_change_link = static_cast<std::int32_t>(k);
-      total += std::abs(s.flow_cfs[k]);
-      if (a >= static_cast<std::size_t>(junctions)) s.demand_cfs[a] -= s.flow_cfs[k];
-      if (b >= static_cast<std::size_t>(junctions)) s.demand_cfs[b] += s.flow_cfs[k];
+    pieces[2] = update_link_flows(s, relax, 2);
+    double change = 0.0, total = 0.0, largest_open = 0.0, largest = 0.0;
+    s.largest_change_link = -1;
+    for (const auto& piece : pieces) {
+      change += piece.change, total += piece.total, largest_open = std::max(largest_open, piece.largest_open);
+      if (piece.largest > largest) largest = piece.largest, s.largest_change_link = piece.largest_link;  // the first such link
     }
+    update_fixed_grade_flows(s);
     update_node_flows(s, relax, change, total, largest_open);
     s.largest_change_cfs = largest;
     s.iterations = iteration;
@@ -754,6 +771,105 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       check_statuses(s);
       next_check += net_.check_frequency;
     }
+  }
+}
+
+std::unique_ptr<parallel::PairTeam::Helper> HydraulicSolver::second_thread() {
+  if (!two_threads_worth_it_) return nullptr;
+  return std::make_unique<parallel::PairTeam::Helper>(team_, true);
+}
+
+void HydraulicSolver::copy_heads(const Eigen::VectorXd& H, HydraulicState& s, int group) const {
+  const auto& ldlt = linear_->ldlt;
+  const auto begin = group == 0 ? 0 : ldlt.group_end(group - 1);
+  const auto end = group < 2 ? ldlt.group_end(group) : net_.junction_count;
+  for (auto r = begin; r < end; ++r) s.head_ft[static_cast<std::size_t>(linear_->junction_of_row[static_cast<std::size_t>(r)])] = H[r];
+}
+
+void HydraulicSolver::clear_rows(Eigen::VectorXd& F, int group) {
+  auto& ldlt = linear_->ldlt;
+  const auto begin = group == 0 ? 0 : ldlt.group_end(group - 1);
+  const auto end = group < 2 ? ldlt.group_end(group) : net_.junction_count;
+  std::fill(ldlt.values() + ldlt.own_column_begin(begin), ldlt.values() + ldlt.own_column_begin(end), 0.0);
+  std::fill(F.data() + begin, F.data() + end, 0.0);
+  std::fill(excess_.begin() + begin, excess_.begin() + end, 0.0);
+  if (group == 2) std::fill(excess_.begin() + net_.junction_count, excess_.end(), 0.0);
+}
+
+void HydraulicSolver::add_link_terms(const HydraulicState& s, Eigen::VectorXd& F, int group) {
+  double* values = linear_->ldlt.values();
+  auto at = static_cast<std::size_t>(group_begin_[group]);
+  for (const auto& slot : link_slots_[group]) {
+    const auto k = static_cast<std::size_t>(slot.link), ks = at++;
+    if (controls_a_node(net_, k, s)) continue;
+    const double p = p_[ks], y = y_[ks], q = s.flow_cfs[k];
+    // a link between two fixed-grade nodes (a pump from a reservoir to a tank, say) has no unknown
+    // head at either end: only its flow is updated
+    if (slot.from >= 0) {
+      const auto ra = static_cast<std::size_t>(slot.from);
+      excess_[ra] -= q;
+      values[slot.from_diagonal] += p;
+      F[slot.from] += y;
+      if (slot.to < 0) F[slot.from] += p * s.head_ft[static_cast<std::size_t>(-1 - slot.to)];
+    } else {
+      excess_[static_cast<std::size_t>(-1 - slot.from)] -= q;
+    }
+    if (slot.to >= 0) {
+      const auto rb = static_cast<std::size_t>(slot.to);
+      excess_[rb] += q;
+      if (slot.from < 0) F[slot.to] += p * s.head_ft[static_cast<std::size_t>(-1 - slot.from)];
+      values[slot.to_diagonal] += p;
+      F[slot.to] -= y;
+    } else {
+      excess_[static_cast<std::size_t>(-1 - slot.to)] += q;
+    }
+    if (slot.entry >= 0) values[slot.entry] -= p;
+  }
+}
+
+void HydraulicSolver::link_coefficients(const HydraulicState& s, std::size_t begin, std::size_t end) {
+  for (auto ks = begin; ks < end; ++ks) {
+    const auto k = static_cast<std::size_t>(link_of_slot_[ks]);
+    if (!controls_a_node(net_, k, s)) coefficients(s, k, p_[ks], y_[ks]);
+  }
+}
+
+void HydraulicSolver::group_link_terms(const HydraulicState& s, Eigen::VectorXd& F, int group) {
+  clear_rows(F, group);
+  link_coefficients(s, static_cast<std::size_t>(group_begin_[group]), static_cast<std::size_t>(group_begin_[group + 1]));
+  add_link_terms(s, F, group);
+  // the other links' coefficients, half each
+  const auto rest = static_cast<std::size_t>(group_begin_[2]), half = (static_cast<std::size_t>(group_begin_[3]) - rest) / 2;
+  link_coefficients(s, group == 0 ? rest : rest + half, group == 0 ? rest + half : static_cast<std::size_t>(group_begin_[3]));
+}
+
+HydraulicSolver::FlowChange HydraulicSolver::update_link_flows(HydraulicState& s, double relax, int group) const {
+  FlowChange out;
+  for (auto ks = static_cast<std::size_t>(group_begin_[group]); ks < static_cast<std::size_t>(group_begin_[group + 1]); ++ks) {
+    const auto k = static_cast<std::size_t>(link_of_slot_[ks]);
+    const auto a = static_cast<std::size_t>(net_.from_node[k]), b = static_cast<std::size_t>(net_.to_node[k]);
+    double dq = relax * (y_[ks] - p_[ks] * (s.head_ft[a] - s.head_ft[b]));
+    // EPANET: flow through a constant-power pump must not turn negative
+    if (net_.link_type[k] == LinkType::pump && dq > s.flow_cfs[k] &&
+        net_.pumps[static_cast<std::size_t>(net_.pump_of_link[k])].kind == PumpCurve::constant_power)
+      dq = s.flow_cfs[k] / 2.0;
+    if (!is_closed(s.status[k])) out.largest_open = std::max(out.largest_open, std::abs(dq));
+    s.flow_cfs[k] -= dq;
+    out.change += std::abs(dq);
+    if (std::abs(dq) > out.largest) out.largest = std::abs(dq), out.largest_link = static_cast<std::int32_t>(k);
+    out.total += std::abs(s.flow_cfs[k]);
+  }
+  return out;
+}
+
+void HydraulicSolver::update_fixed_grade_flows(HydraulicState& s) const {
+  for (auto v = static_cast<std::size_t>(net_.junction_count); v < net_.node_count(); ++v) {
+    double inflow = 0.0;
+    for (auto e = incident_begin_[v]; e < incident_begin_[v + 1]; ++e) {
+      const auto k = static_cast<std::size_t>(incident_link_[static_cast<std::size_t>(e)]);
+      inflow += static_cast<std::size_t>(net_.from_node[k]) == v ? -s.flow_cfs[k] : s.flow_cfs[k];
+    }
+    s.demand_cfs[v] = inflow;
   }
 }
 
@@ -793,8 +909,10 @@ double HydraulicSolver::largest_head_error(const HydraulicState& s) const {
 
 double HydraulicSolver::closed_conductance_at(std::int32_t node) const {
   double sum = 0.0;
-  for (std::size_t k = 0; k < net_.link_count(); ++k)
-    if ((net_.from_node[k] == node || net_.to_node[k] == node) && p_[k] > 0.0 && p_[k] <= 1.0 / closed_gradient) sum += p_[k];
+  for (std::size_t k = 0; k < net_.link_count(); ++k) {
+    const auto p = p_[static_cast<std::size_t>(slot_of_link_[k])];
+    if ((net_.from_node[k] == node || net_.to_node[k] == node) && p > 0.0 && p <= 1.0 / closed_gradient) sum += p;
+  }
   return sum;
 }
 

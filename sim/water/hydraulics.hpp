@@ -2,16 +2,20 @@
 // EPANET: unknown junction heads H and link flows q. Each iteration linearises every link's head
 // loss h(q) around the current flow (gradient g = dh/dq, p = 1/g, y = h/g), assembles the symmetric
 // positive definite system A H = F over the junctions, solves it (sparse LDL^T: Eigen's AMD ordering
-// and the symbolic analysis once per network; the numeric factorisation per iteration, two groups of
-// independent elimination subtrees at a time, sim/core/sparse_ldl.hpp) and updates
+// and the symbolic analysis once per network, sim/core/sparse_ldl.hpp) and updates
 //     q <- q - y + p (H_from - H_to),
 // until sum |dq| / sum |q| <= the network's accuracy. Link statuses (check valves, pumps that
 // cannot deliver the head, links into full or out of empty tanks) are re-checked as EPANET does.
+// From about a thousand junctions the junctions are split in two groups of independent elimination
+// subtrees and the rest; each group's links are linearised and assembled, its rows factorised and
+// solved and its flows updated on one thread of a PairTeam, the rest after. Results are the same
+// for one thread or two.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "sim/core/pair_team.hpp"
 #include "sim/water/network.hpp"
 
 namespace Eigen {
@@ -70,12 +74,44 @@ class HydraulicSolver {
   /// up to TRIALS iterations, plus the extra trials of UNBALANCED CONTINUE). `accuracy_factor`
   /// scales the convergence target (tests converge far past the file's accuracy).
   void solve(HydraulicState& state, double accuracy_factor = 1.0);
+  /// Keeps a second thread spinning for the iterations' halves while the returned scope lives
+  /// (a whole period: starting one per solve costs more than it saves on mid-size networks) when
+  /// the network is large enough for it to pay and oneTBB allows a second thread; else null.
+  [[nodiscard]] std::unique_ptr<parallel::PairTeam::Helper> second_thread();
+  /// Whether each iteration is split in two groups of elimination subtrees with their links, which
+  /// two threads share (networks from about a thousand junctions).
+  [[nodiscard]] bool in_two_groups() const { return two_threads_worth_it_; }
 
  private:
   void coefficients(const HydraulicState& state, std::size_t link, double& p, double& y) const;
   /// Emitters and pressure-driven demands as links to the atmosphere (EPANET's emittercoeffs,
-  /// demandcoeffs) and the node balances (nodecoeffs).
-  void node_coefficients(const HydraulicState& state, Eigen::VectorXd& F);
+  /// demandcoeffs) and the node balances (nodecoeffs) of a group's rows (2: the rest's).
+  void node_coefficients(const HydraulicState& state, Eigen::VectorXd& F, int group);
+  /// Copies the heads of a group's rows (2: the rest's) from H (in row order) to the state.
+  void copy_heads(const Eigen::VectorXd& H, HydraulicState& state, int group) const;
+  /// Zeroes the matrix columns, right-hand sides and excesses of a group's rows (2: the rest's,
+  /// and the fixed-grade nodes' excesses).
+  void clear_rows(Eigen::VectorXd& F, int group);
+  /// Group 0's or 1's rows: zeroed, then the coefficients of its links and their terms; and the
+  /// coefficients of half of the other links.
+  void group_link_terms(const HydraulicState& state, Eigen::VectorXd& F, int group);
+  /// Where a link's terms go: its ends' rows (-1 - node for a fixed-grade node), their diagonal
+  /// entries and its off-diagonal entry (positions in the factorisation's values; -1: none).
+  struct LinkSlot {
+    std::int32_t link, from, to, from_diagonal, to_diagonal, entry;
+  };
+  /// Adds a group's links' terms to the matrix, right-hand side and flow excesses, in link order.
+  void add_link_terms(const HydraulicState& state, Eigen::VectorXd& F, int group);
+  /// Coefficients p_, y_ of the links at slots [begin, end).
+  void link_coefficients(const HydraulicState& state, std::size_t begin, std::size_t end);
+  struct FlowChange {
+    double change = 0.0, total = 0.0, largest = 0.0, largest_open = 0.0;  // sums |dq|, |q|; largest |dq|
+    std::int32_t largest_link = -1;
+  };
+  /// Updates the flows of a group's links from the new heads.
+  FlowChange update_link_flows(HydraulicState& state, double relax, int group) const;
+  /// Reservoirs' and tanks' net inflows from their links' flows.
+  void update_fixed_grade_flows(HydraulicState& state) const;
   /// Updates emitter and delivered-demand flows; adds to the sums of |dq| and |q| and raises
   /// `largest` to the largest |dq|.
   void update_node_flows(HydraulicState& state, double relax, double& change, double& total, double& largest) const;
@@ -100,11 +136,20 @@ class HydraulicSolver {
   struct Linear;  // the sparse matrix and its factorisation (Eigen, kept out of this header)
   const WaterNetwork& net_;
   std::unique_ptr<Linear> linear_;
-  std::vector<double> p_, y_;
-  std::vector<double> excess_;  // per node: inflow - outflow - demand of the current iteration
+  std::vector<double> p_, y_;  // per link slot (below)
+  std::vector<double> excess_;  // inflow - outflow - demand of the current iteration
   std::vector<std::int32_t> diagonal_, off_diagonal_;  // positions in the matrix's value array
+  std::vector<std::int32_t> incident_begin_, incident_link_;  // per node: its links, in link order
+  // links inside group 0, inside group 1, the others: slots [group_begin_[g], group_begin_[g + 1])
+  std::vector<LinkSlot> link_slots_[3];
+  std::int32_t group_begin_[4] = {0, 0, 0, 0};
+  std::vector<std::int32_t> link_of_slot_, slot_of_link_;
+  // excess_: per junction in row order (see Linear), then per fixed-grade node
   std::vector<double> resistance_, minor_k_;  // per link, computed once
+  std::vector<std::int32_t> control_valves_;  // PRVs, PSVs and FCVs, in link order
   std::vector<double> emitter_k_;  // per junction: emitter head loss z = k |q|^(1/exponent), ft and cfs
+  parallel::PairTeam team_;        // the two halves of an iteration's parallel parts
+  bool two_threads_worth_it_ = false;
 };
 
 /// Solves the snapshot at time 0 (demands of time 0, initial tank levels).

@@ -301,6 +301,7 @@ SimulationResult simulate(const WaterNetwork& net, const ReportCallback& report,
   SimulationResult result;
   auto state = initial_state(net);
   HydraulicSolver solver(net);
+  const auto second_thread = solver.second_thread();
   long time_s = 0;
   for (int step = 1;; ++step) {
     apply_patterns(net, time_s, state);
