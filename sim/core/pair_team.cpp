@@ -4,6 +4,7 @@
 #include <oneapi/tbb/task_arena.h>
 #include <oneapi/tbb/task_group.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -12,6 +13,11 @@ namespace sofiatwin::parallel {
 namespace {
 
 constexpr std::uint64_t claim_mask = 0xff;
+// An idle helper spins this long, then naps between looks (the caller writing reports between
+// steps, say, should not find a core burnt beside it). Within a solve the gaps are far shorter.
+constexpr auto spin_before_napping = std::chrono::microseconds(200);
+constexpr auto nap = std::chrono::microseconds(50);
+constexpr int spins_between_clock_reads = 256;
 
 std::uint64_t claimed(std::uint64_t state) { return state & claim_mask; }
 std::uint64_t pieces_of(std::uint64_t state) { return (state >> 8) & claim_mask; }
@@ -75,12 +81,19 @@ void PairTeam::work_on(std::uint64_t state) {
 }
 
 void PairTeam::helper_loop() {
+  auto idle_since = std::chrono::steady_clock::now();
+  int spins = 0;
   while (!stop_.load(std::memory_order_acquire)) {
     const auto state = state_.load(std::memory_order_acquire);
     if (claimed(state) < pieces_of(state)) {
       work_on(state);
-    } else {
+      spins = 0;
+      idle_since = std::chrono::steady_clock::now();
+    } else if (++spins < spins_between_clock_reads) {
       cpu_relax();
+    } else {
+      spins = 0;
+      if (std::chrono::steady_clock::now() - idle_since > spin_before_napping) std::this_thread::sleep_for(nap);
     }
   }
 }
