@@ -51,11 +51,12 @@ struct Children {
   }
 };
 
-/// Group (0, 1, or 2 for the rest) of each row. The frontier starts at the roots; taking its
-/// heaviest subtree off (its root joins the rest, its children join the frontier) is repeated while
-/// it lowers the estimated time, rest + max(heaviest subtree, half the frontier); then the
-/// frontier's subtrees are dealt into two groups, largest first, each to the lighter group.
-std::vector<std::int32_t> split(const Symbolic& s) {
+/// Group (0 .. groups - 1, or `groups` for the rest) of each row. The frontier starts at the roots;
+/// taking its heaviest subtree off (its root joins the rest, its children join the frontier) is
+/// repeated while it lowers the estimated time on two threads that share the groups as they come,
+/// rest + max(heaviest subtree, 1/groups of the frontier) x groups / 2; then the frontier's
+/// subtrees are dealt into the groups, largest first, each to the lightest group.
+std::vector<std::int32_t> split(const Symbolic& s, int groups) {
   const auto size = s.parent.size();
   std::vector<double> subtree(s.row_work);
   for (std::size_t k = 0; k < size; ++k)
@@ -87,18 +88,18 @@ std::vector<std::int32_t> split(const Symbolic& s) {
     rest += take_heaviest(frontier);
     double heaviest = 0, sum = 0;
     for (auto v : frontier) heaviest = std::max(heaviest, subtree[static_cast<std::size_t>(v)]), sum += subtree[static_cast<std::size_t>(v)];
-    const double time = rest + std::max(heaviest, sum / 2);
+    const double time = rest + std::max(heaviest, sum / groups) * groups / 2;
     if (time < best_time) best_time = time, best_removals = removals;
-    if (heaviest <= sum / 2) break;  // balanced: more removals only add to the rest
+    if (heaviest <= sum / groups) break;  // balanced: more removals only add to the rest
   }
   frontier = roots();
   for (std::size_t r = 0; r < best_removals; ++r) take_heaviest(frontier);
   std::sort(frontier.begin(), frontier.end(), heavier);
-  std::vector<std::int32_t> group(size, 2), todo;
-  double load[2] = {0, 0};
+  std::vector<std::int32_t> group(size, groups), todo;
+  std::vector<double> load(static_cast<std::size_t>(groups), 0.0);
   for (auto root : frontier) {
-    const int g = load[1] < load[0] ? 1 : 0;
-    load[g] += subtree[static_cast<std::size_t>(root)];
+    const auto g = static_cast<std::int32_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[static_cast<std::size_t>(g)] += subtree[static_cast<std::size_t>(root)];
     todo.assign(1, root);
     while (!todo.empty()) {
       const auto v = static_cast<std::size_t>(todo.back());
@@ -112,17 +113,19 @@ std::vector<std::int32_t> split(const Symbolic& s) {
 
 }  // namespace
 
-void SparseLdl::analyse(std::int32_t n, const std::int32_t* column_begin, const std::int32_t* row_index, std::int32_t parallel_min_rows) {
+void SparseLdl::analyse(std::int32_t n, const std::int32_t* column_begin, const std::int32_t* row_index, std::int32_t parallel_min_rows, int groups) {
   n_ = n;
   const auto size = static_cast<std::size_t>(n);
-  // the new order: group 0, group 1, the rest, each in the given order. Every descendant keeps
+  // the new order: the groups, then the rest, each in the given order. Every descendant keeps
   // coming before its ancestors, so the factor has the same entries, just numbered anew.
-  const auto group = n >= parallel_min_rows ? split(symbolic(n, column_begin, row_index)) : std::vector<std::int32_t>(size, 2);
+  groups_ = n >= parallel_min_rows && groups >= 2 ? groups : 0;
+  const auto group = groups_ > 0 ? split(symbolic(n, column_begin, row_index), groups_) : std::vector<std::int32_t>(size, 0);
   original_.clear();
-  for (std::int32_t g = 0; g < 3; ++g) {
+  part_begin_.assign(static_cast<std::size_t>(groups_) + 2, 0);
+  for (std::int32_t g = 0; g <= groups_; ++g) {
     for (std::size_t k = 0; k < size; ++k)
       if (group[k] == g) original_.push_back(static_cast<std::int32_t>(k));
-    if (g < 2) group_end_[g] = static_cast<std::int32_t>(original_.size());
+    part_begin_[static_cast<std::size_t>(g) + 1] = static_cast<std::int32_t>(original_.size());
   }
   std::vector<std::int32_t> new_of(size);
   for (std::size_t r = 0; r < size; ++r) new_of[static_cast<std::size_t>(original_[r])] = static_cast<std::int32_t>(r);
@@ -251,27 +254,40 @@ std::int32_t SparseLdl::factorise(const double* values, parallel::PairTeam* team
 }
 
 std::int32_t SparseLdl::factorise_own(parallel::PairTeam* team) {
-  std::int32_t bad = -1;
-  if (group_end_[1] > 0) {
-    std::int32_t group_bad[2] = {-1, -1};
-    const auto group = [&](int g) { group_bad[g] = factorise_rows(g == 0 ? 0 : group_end_[0], group_end_[g]); };
-    if (team != nullptr) {
-      team->run(group);
-    } else {
-      group(0), group(1);
-    }
-    // a failure: factorise again in order, so that the first failing row is the one a single
-    // sequence finds (a zero pivot may have left y dirty: clear it)
-    if (group_bad[0] >= 0 || group_bad[1] >= 0) {
-      std::fill(y_.begin(), y_.end(), 0.0);
-      bad = factorise_rows(0, n_);
-    } else {
-      bad = factorise_rows(group_end_[1], n_);
-    }
+  if (groups_ == 0) return factorise_rows(0, n_);
+  std::vector<std::int32_t> group_bad(static_cast<std::size_t>(groups_), -1);
+  const auto group = [&](int g) { group_bad[static_cast<std::size_t>(g)] = factorise_part(g); };
+  if (team != nullptr) {
+    team->run(groups_, group);
   } else {
-    bad = factorise_rows(0, n_);
+    for (int g = 0; g < groups_; ++g) group(g);
   }
-  return bad;
+  // a failure: factorise again in order, so that the first failing row is the one a single
+  // sequence finds
+  if (std::any_of(group_bad.begin(), group_bad.end(), [](std::int32_t bad) { return bad >= 0; })) return factorise_rows(0, n_);
+  return factorise_part(groups_);
+}
+
+std::int32_t SparseLdl::factorise_part(int part) { return factorise_rows(part_begin(part), part_end(part)); }
+
+void SparseLdl::forward_part(int part, double* x) const { forward_rows(part_begin(part), part_end(part), x); }
+
+void SparseLdl::back_part(int part, double* x) const { back_solve_rows(part_begin(part), part_end(part), x); }
+
+void SparseLdl::solve_own(double* x, parallel::PairTeam* team) const {
+  // each group's rows depend only on its own; the rest holds every ancestor of them all
+  const auto in_groups = [&](void (SparseLdl::*part_solve)(int, double*) const) {
+    const auto group = [&](int g) { (this->*part_solve)(g, x); };
+    if (team != nullptr) {
+      team->run(groups_, group);
+    } else {
+      for (int g = 0; g < groups_; ++g) group(g);
+    }
+  };
+  in_groups(&SparseLdl::forward_part);
+  forward_part(groups_, x);
+  back_part(groups_, x);
+  in_groups(&SparseLdl::back_part);
 }
 
 void SparseLdl::forward_rows(std::int32_t begin, std::int32_t end, double* x) const {
@@ -298,36 +314,6 @@ void SparseLdl::solve(double* b, parallel::PairTeam* team) const {
   for (std::size_t r = 0; r < static_cast<std::size_t>(n_); ++r) x[r] = b[original_[r]];
   solve_own(x, team);
   for (std::size_t r = 0; r < static_cast<std::size_t>(n_); ++r) b[original_[r]] = x[r];
-}
-
-std::int32_t SparseLdl::factorise_part(int part) {
-  const auto begin = part == 0 ? 0 : group_end_[part - 1], end = part < 2 ? group_end_[part] : n_;
-  return factorise_rows(begin, end);
-}
-
-void SparseLdl::forward_part(int part, double* x) const {
-  forward_rows(part == 0 ? 0 : group_end_[part - 1], part < 2 ? group_end_[part] : n_, x);
-}
-
-void SparseLdl::back_part(int part, double* x) const {
-  back_solve_rows(part == 0 ? 0 : group_end_[part - 1], part < 2 ? group_end_[part] : n_, x);
-}
-
-void SparseLdl::solve_own(double* x, parallel::PairTeam* team) const {
-  // each group's rows depend only on its own; the rest holds every ancestor of both
-  const auto in_groups = [&](void (SparseLdl::*rows)(std::int32_t, std::int32_t, double*) const) {
-    if (group_end_[1] == 0) return;
-    const auto group = [&](int g) { (this->*rows)(g == 0 ? 0 : group_end_[0], group_end_[g], x); };
-    if (team != nullptr) {
-      team->run(group);
-    } else {
-      group(0), group(1);
-    }
-  };
-  in_groups(&SparseLdl::forward_rows);
-  forward_rows(group_end_[1], n_, x);
-  back_solve_rows(group_end_[1], n_, x);
-  in_groups(&SparseLdl::back_solve_rows);
 }
 
 }  // namespace sofiatwin::linalg

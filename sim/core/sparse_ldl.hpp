@@ -2,12 +2,13 @@
 // structure): the elimination tree and every row's pattern are analysed once, then each numeric
 // factorisation runs the up-looking algorithm (Davis, "Algorithm 849: a concise sparse Cholesky
 // factorization package", the algorithm of Eigen's SimplicialLDLT) along the stored patterns, with
-// two groups of independent elimination subtrees factorised and solved at the same time when a
+// groups of independent elimination subtrees factorised and solved at the same time when a
 // PairTeam is given. Eigen's and SuiteSparse's simplicial factorisations are serial and walk the
 // elimination tree on every factorisation; supernodal ones gain nothing on the tiny supernodes of
 // pipe networks; hence this small one. The arithmetic does not depend on the thread count: results
 // are identical for 1 or 2 threads.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -19,12 +20,12 @@ class SparseLdl {
  public:
   /// Analyses the pattern of an n x n matrix given as its upper triangle in compressed columns
   /// (column k holds rows <= k, ascending, the diagonal included): elimination tree, a split of
-  /// the tree into two groups of independent subtrees of similar work plus the rest, a
+  /// the tree into `groups` groups of independent subtrees of similar work plus the rest, a
   /// renumbering that keeps each group contiguous (no two threads write to one cache line), and
-  /// each row's pattern in L. Below `parallel_min_rows` rows there is no split: everything is
-  /// factorised in one sequence, in the given order (the split changes the rounding, not the
-  /// result beyond it).
-  void analyse(std::int32_t n, const std::int32_t* column_begin, const std::int32_t* row_index, std::int32_t parallel_min_rows = 20000);
+  /// each row's pattern in L. Below `parallel_min_rows` rows (or with fewer than 2 groups) there is
+  /// no split: everything is factorised in one sequence, in the given order (the split changes
+  /// the rounding, not the result beyond it).
+  void analyse(std::int32_t n, const std::int32_t* column_begin, const std::int32_t* row_index, std::int32_t parallel_min_rows = 20000, int groups = 2);
 
   /// Numeric factorisation of values laid out as the analysed pattern; the two groups on `team`'s
   /// two threads when given. Returns -1, or the first row (of the given matrix) whose pivot is not
@@ -38,10 +39,15 @@ class SparseLdl {
   [[nodiscard]] std::int32_t own_row(std::int32_t given_row) const { return new_of_[static_cast<std::size_t>(given_row)]; }
   /// Where a value of the given layout lives in values().
   [[nodiscard]] std::int32_t own_position(std::int32_t given_position) const { return value_position_[static_cast<std::size_t>(given_position)]; }
-  /// 0 or 1 for a row in one of the two groups, 2 for the rest.
-  [[nodiscard]] int group_of_own_row(std::int32_t row) const { return row < group_end_[0] ? 0 : row < group_end_[1] ? 1 : 2; }
-  /// The own rows of group 0 are [0, group_end(0)), of group 1 [group_end(0), group_end(1)).
-  [[nodiscard]] std::int32_t group_end(int group) const { return group_end_[group]; }
+  /// The number of groups (0: not split).
+  [[nodiscard]] int group_count() const { return groups_; }
+  /// The part of an own row: its group, or group_count() for the rest.
+  [[nodiscard]] int group_of_own_row(std::int32_t row) const {
+    return static_cast<int>(std::upper_bound(part_begin_.begin() + 1, part_begin_.end() - 1, row) - part_begin_.begin()) - 1;
+  }
+  /// Part p (a group, or group_count() for the rest) is own rows [part_begin(p), part_end(p)).
+  [[nodiscard]] std::int32_t part_begin(int part) const { return part_begin_[static_cast<std::size_t>(part)]; }
+  [[nodiscard]] std::int32_t part_end(int part) const { return part_begin_[static_cast<std::size_t>(part) + 1]; }
   /// Own column `row`'s values are values()[own_column_begin(row) .. own_column_begin(row + 1)).
   [[nodiscard]] std::int32_t own_column_begin(std::int32_t row) const { return column_begin_[static_cast<std::size_t>(row)]; }
   /// The matrix values in the own layout, to fill before factorise_own().
@@ -50,10 +56,11 @@ class SparseLdl {
   std::int32_t factorise_own(parallel::PairTeam* team = nullptr);
   /// Solves in place for x in the own numbering.
   void solve_own(double* x, parallel::PairTeam* team = nullptr) const;
-  // The same in parts, for callers that run more of their own work between them: part 0 and 1 are
-  // the groups (independent of each other), part 2 the rest (after both groups). Factorising part
-  // p, then L z = b and D L^T x = z for part p's rows are: factorise_part(p), forward_part(p, x)
-  // in part order 0, 1, 2 (or 0 and 1 at the same time), back_part(p, x) in order 2, then 0 and 1.
+  // The same in parts, for callers that run more of their own work between them: parts 0 ..
+  // group_count() - 1 are the groups (independent of each other), the last part the rest (after
+  // all groups). Factorising part p, then L z = b and D L^T x = z for its rows are:
+  // factorise_part(p) and forward_part(p, x) for the groups (in any order or at the same time),
+  // then for the rest, back_part(x) for the rest, then for the groups.
   /// Factorises a part's rows; returns -1 or the first own row whose pivot is not positive (then
   /// factorise_own() finds the first failing row of all).
   std::int32_t factorise_part(int part);
@@ -71,10 +78,8 @@ class SparseLdl {
   /// Solves L D L^T x = b in place (x holds b on entry); the two groups on `team` when given.
   void solve(double* x, parallel::PairTeam* team = nullptr) const;
 
-  /// Rows in each of the two parallel groups (0 and 1) and in the rest (2).
-  [[nodiscard]] std::int32_t group_rows(int group) const {
-    return group == 0 ? group_end_[0] : group == 1 ? group_end_[1] - group_end_[0] : n_ - group_end_[1];
-  }
+  /// Rows in a part (a group, or group_count() for the rest).
+  [[nodiscard]] std::int32_t group_rows(int part) const { return part_end(part) - part_begin(part); }
 
  private:
   /// Stores every row's pattern in L (topological order, as the up-looking algorithm visits it)
@@ -90,7 +95,8 @@ class SparseLdl {
   void back_solve_rows(std::int32_t begin, std::int32_t end, double* x) const;
 
   std::int32_t n_ = 0;
-  std::int32_t group_end_[2] = {0, 0};
+  int groups_ = 0;
+  std::vector<std::int32_t> part_begin_{0, 0};  // groups_ + 2 entries
   std::vector<std::int32_t> original_;  // renumbered row -> given row
   std::vector<std::int32_t> new_of_;    // given row -> renumbered row
   std::vector<std::int32_t> column_begin_, row_index_, value_position_;

@@ -4,6 +4,7 @@
 #include <Eigen/SparseCore>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -118,6 +119,10 @@ constexpr double head_tolerance_ft = 0.0005;  // EPANET's Htol
 // on the network alone, never on the thread count. Measured on the 2-core CI machine: MICROPOLIS_v1
 // (1 574 junctions, 0.07 ms an iteration) gains little, 3 000-junction networks gain.
 constexpr std::int32_t split_junctions = 1000;
+// That many groups, which the two threads take as they come. More groups would let the faster
+// thread take more where the second core runs slower, but cost a larger rest: measured on the CI
+// machine, 4 and 6 were slower than 2 on all four mid-size networks.
+constexpr int split_groups = 2;
 constexpr double flow_tolerance_cfs = 0.0001; // EPANET's Qtol
 constexpr double zero_flow_cfs = 1e-6;        // EPANET's QZERO
 
@@ -294,8 +299,7 @@ void HydraulicSolver::node_coefficients(const HydraulicState& s, Eigen::VectorXd
   const auto& ldlt = linear_->ldlt;
   const double n_emitter = 1.0 / net_.emitter_exponent;
   const double dp = net_.required_pressure_ft - net_.min_pressure_ft, n_demand = 1.0 / net_.pressure_exponent;
-  const auto begin = group == 0 ? 0 : ldlt.group_end(group - 1);
-  const auto end = group < 2 ? ldlt.group_end(group) : net_.junction_count;
+  const auto begin = ldlt.part_begin(group), end = ldlt.part_end(group);
   for (auto r = begin; r < end; ++r) {
     const auto j = static_cast<std::size_t>(linear_->junction_of_row[static_cast<std::size_t>(r)]);
     auto& excess = excess_[static_cast<std::size_t>(r)];
@@ -417,8 +421,9 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
   m.setFromTriplets(pattern.begin(), pattern.end());
   m.makeCompressed();
   auto& ldlt = linear_->ldlt;
-  ldlt.analyse(junctions, m.outerIndexPtr(), m.innerIndexPtr(), split_junctions);
-  two_threads_worth_it_ = ldlt.group_end(1) > 0;
+  ldlt.analyse(junctions, m.outerIndexPtr(), m.innerIndexPtr(), split_junctions, split_groups);
+  two_threads_worth_it_ = ldlt.group_count() > 0;
+  const auto parts = static_cast<std::size_t>(ldlt.group_count()) + 1;  // the groups and the rest
   auto& row = linear_->row;
   row.resize(static_cast<std::size_t>(junctions));
   linear_->junction_of_row.resize(static_cast<std::size_t>(junctions));
@@ -458,11 +463,11 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
     for (const auto v : {net.from_node[k], net.to_node[k]}) incident_link_[static_cast<std::size_t>(next[static_cast<std::size_t>(v)]++)] = static_cast<std::int32_t>(k);
   // the links inside each group (both ends junctions of that group: the group's thread adds their
   // terms to rows and entries of its own) and the rest
-  std::vector<std::int32_t> group_links[3];
-  for (auto& list : link_slots_) list.clear();
+  std::vector<std::vector<std::int32_t>> group_links(parts);
+  link_slots_.assign(parts, {});
   for (std::size_t k = 0; k < net.link_count(); ++k) {
     const auto a = net.from_node[k], b = net.to_node[k];
-    int group = 2;
+    auto group = static_cast<int>(parts) - 1;
     if (a < junctions && b < junctions) {
       const int ga = ldlt.group_of_own_row(row[static_cast<std::size_t>(a)]), gb = ldlt.group_of_own_row(row[static_cast<std::size_t>(b)]);
       if (ga == gb) group = ga;
@@ -476,8 +481,8 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
   }
   // p_ and y_ in that order: group 0's links, group 1's, the others (one thread writes each line)
   link_of_slot_.clear();
-  group_begin_[0] = 0;
-  for (int g = 0; g < 3; ++g) {
+  group_begin_.assign(parts + 1, 0);
+  for (std::size_t g = 0; g < parts; ++g) {
     link_of_slot_.insert(link_of_slot_.end(), group_links[g].begin(), group_links[g].end());
     group_begin_[g + 1] = static_cast<std::int32_t>(link_of_slot_.size());
   }
@@ -668,6 +673,7 @@ bool HydraulicSolver::check_statuses(HydraulicState& s) const {
 void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
   const auto junctions = net_.junction_count;
   auto& ldlt_ = linear_->ldlt;
+  const int groups = ldlt_.group_count();  // parts 0 .. groups - 1; the rest is part `groups`
   Eigen::VectorXd F(junctions);  // in row order
   const double target = net_.accuracy * accuracy_factor;
   const int max_trials = net_.max_trials + std::max(net_.extra_trials, 0);
@@ -681,11 +687,12 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     // links (EPANET's linkcoeffs): each group's links on one thread, adding to its own rows and
     // entries in link order; then the other links' terms in link order. PRV/PSV/FCV with a setting
     // come after the node balances.
-    team_.run(2, [&](int group) { group_link_terms(s, F, group); });
-    clear_rows(F, 2);
-    add_link_terms(s, F, 2);
-    team_.run(2, [&](int group) { node_coefficients(s, F, group); });
-    node_coefficients(s, F, 2);
+    team_.run(groups, [&](int group) { group_link_terms(s, F, group); });
+    if (groups == 0) link_coefficients(s, 0, link_of_slot_.size());  // (else the groups share them)
+    clear_rows(F, groups);
+    add_link_terms(s, F, groups);
+    team_.run(groups, [&](int group) { node_coefficients(s, F, group); });
+    node_coefficients(s, F, groups);
     for (const auto k : control_valves_)
       if (controls_a_node(net_, static_cast<std::size_t>(k), s)) control_valve_coefficients(s, static_cast<std::size_t>(k), F);
     // EPANET needs a positive definite system; a zero or negative pivot means part of the network
@@ -693,12 +700,12 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     // the iteration repeated; otherwise the solve stops, naming the node.
     // Each group's rows are factorised and forward-solved on the thread that assembled them; then
     // the rest's; F becomes the heads (in row order).
-    std::int32_t group_bad[2] = {-1, -1};
-    team_.run(2, [&](int group) {
-      group_bad[group] = ldlt_.factorise_part(group);
-      if (group_bad[group] < 0) ldlt_.forward_part(group, F.data());
+    std::atomic<bool> group_failed{false};
+    team_.run(groups, [&](int group) {
+      if (ldlt_.factorise_part(group) >= 0) group_failed = true;
+      else ldlt_.forward_part(group, F.data());
     });
-    const auto bad_row = group_bad[0] >= 0 || group_bad[1] >= 0 ? ldlt_.factorise_own() : ldlt_.factorise_part(2);
+    const auto bad_row = group_failed ? ldlt_.factorise_own() : ldlt_.factorise_part(groups);
     if (bad_row >= 0) {
       const auto bad = linear_->junction_of_row[static_cast<std::size_t>(bad_row)];
       if (open_valve_at(s, bad)) {
@@ -717,27 +724,27 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       s.ill_conditioned_node = bad;
       break;
     }
-    ldlt_.forward_part(2, F.data());
-    ldlt_.back_part(2, F.data());
-    copy_heads(F, s, 2);
+    ldlt_.forward_part(groups, F.data());
+    ldlt_.back_part(groups, F.data());
+    copy_heads(F, s, groups);
     // damping (DAMPLIMIT) and, as EPANET, pressure valves re-checked every iteration (with all the
     // new heads, before the flows change)
     const bool damped = net_.damp_limit > 0.0 && s.relative_error <= net_.damp_limit && iteration > 1;
     const double relax = damped ? 0.6 : 1.0;
     // each group's heads, then (undamped) its links' new flows; the other links' after. Their
     // sums are added in order (the same for any thread count).
-    FlowChange pieces[3];
-    team_.run(2, [&](int group) {
+    std::vector<FlowChange> pieces(static_cast<std::size_t>(groups) + 1);
+    team_.run(groups, [&](int group) {
       ldlt_.back_part(group, F.data());
       copy_heads(F, s, group);
-      if (!damped) pieces[group] = update_link_flows(s, relax, group);
+      if (!damped) pieces[static_cast<std::size_t>(group)] = update_link_flows(s, relax, group);
     });
     bool valve_change = false;
     if (damped) {
       valve_change = check_valves(s);
-      team_.run(2, [&](int group) { pieces[group] = update_link_flows(s, relax, group); });
+      team_.run(groups, [&](int group) { pieces[static_cast<std::size_t>(group)] = update_link_flows(s, relax, group); });
     }
-    pieces[2] = update_link_flows(s, relax, 2);
+    pieces[static_cast<std::size_t>(groups)] = update_link_flows(s, relax, groups);
     double change = 0.0, total = 0.0, largest_open = 0.0, largest = 0.0;
     s.largest_change_link = -1;
     for (const auto& piece : pieces) {
@@ -781,25 +788,23 @@ std::unique_ptr<parallel::PairTeam::Helper> HydraulicSolver::second_thread() {
 
 void HydraulicSolver::copy_heads(const Eigen::VectorXd& H, HydraulicState& s, int group) const {
   const auto& ldlt = linear_->ldlt;
-  const auto begin = group == 0 ? 0 : ldlt.group_end(group - 1);
-  const auto end = group < 2 ? ldlt.group_end(group) : net_.junction_count;
+  const auto begin = ldlt.part_begin(group), end = ldlt.part_end(group);
   for (auto r = begin; r < end; ++r) s.head_ft[static_cast<std::size_t>(linear_->junction_of_row[static_cast<std::size_t>(r)])] = H[r];
 }
 
 void HydraulicSolver::clear_rows(Eigen::VectorXd& F, int group) {
   auto& ldlt = linear_->ldlt;
-  const auto begin = group == 0 ? 0 : ldlt.group_end(group - 1);
-  const auto end = group < 2 ? ldlt.group_end(group) : net_.junction_count;
+  const auto begin = ldlt.part_begin(group), end = ldlt.part_end(group);
   std::fill(ldlt.values() + ldlt.own_column_begin(begin), ldlt.values() + ldlt.own_column_begin(end), 0.0);
   std::fill(F.data() + begin, F.data() + end, 0.0);
   std::fill(excess_.begin() + begin, excess_.begin() + end, 0.0);
-  if (group == 2) std::fill(excess_.begin() + net_.junction_count, excess_.end(), 0.0);
+  if (group == ldlt.group_count()) std::fill(excess_.begin() + net_.junction_count, excess_.end(), 0.0);
 }
 
 void HydraulicSolver::add_link_terms(const HydraulicState& s, Eigen::VectorXd& F, int group) {
   double* values = linear_->ldlt.values();
-  auto at = static_cast<std::size_t>(group_begin_[group]);
-  for (const auto& slot : link_slots_[group]) {
+  auto at = static_cast<std::size_t>(group_begin_[static_cast<std::size_t>(group)]);
+  for (const auto& slot : link_slots_[static_cast<std::size_t>(group)]) {
     const auto k = static_cast<std::size_t>(slot.link), ks = at++;
     if (controls_a_node(net_, k, s)) continue;
     const double p = p_[ks], y = y_[ks], q = s.flow_cfs[k];
@@ -836,16 +841,18 @@ void HydraulicSolver::link_coefficients(const HydraulicState& s, std::size_t beg
 
 void HydraulicSolver::group_link_terms(const HydraulicState& s, Eigen::VectorXd& F, int group) {
   clear_rows(F, group);
-  link_coefficients(s, static_cast<std::size_t>(group_begin_[group]), static_cast<std::size_t>(group_begin_[group + 1]));
+  const auto g = static_cast<std::size_t>(group), groups = link_slots_.size() - 1;
+  link_coefficients(s, static_cast<std::size_t>(group_begin_[g]), static_cast<std::size_t>(group_begin_[g + 1]));
   add_link_terms(s, F, group);
-  // the other links' coefficients, half each
-  const auto rest = static_cast<std::size_t>(group_begin_[2]), half = (static_cast<std::size_t>(group_begin_[3]) - rest) / 2;
-  link_coefficients(s, group == 0 ? rest : rest + half, group == 0 ? rest + half : static_cast<std::size_t>(group_begin_[3]));
+  // a share of the other links' coefficients
+  const auto rest = static_cast<std::size_t>(group_begin_[groups]), others = static_cast<std::size_t>(group_begin_[groups + 1]) - rest;
+  link_coefficients(s, rest + others * g / groups, rest + others * (g + 1) / groups);
 }
 
 HydraulicSolver::FlowChange HydraulicSolver::update_link_flows(HydraulicState& s, double relax, int group) const {
   FlowChange out;
-  for (auto ks = static_cast<std::size_t>(group_begin_[group]); ks < static_cast<std::size_t>(group_begin_[group + 1]); ++ks) {
+  const auto g = static_cast<std::size_t>(group);
+  for (auto ks = static_cast<std::size_t>(group_begin_[g]); ks < static_cast<std::size_t>(group_begin_[g + 1]); ++ks) {
     const auto k = static_cast<std::size_t>(link_of_slot_[ks]);
     const auto a = static_cast<std::size_t>(net_.from_node[k]), b = static_cast<std::size_t>(net_.to_node[k]);
     double dq = relax * (y_[ks] - p_[ks] * (s.head_ft[a] - s.head_ft[b]));

@@ -140,9 +140,10 @@ class HydraulicSolver {
   std::vector<double> excess_;  // inflow - outflow - demand of the current iteration
   std::vector<std::int32_t> diagonal_, off_diagonal_;  // positions in the matrix's value array
   std::vector<std::int32_t> incident_begin_, incident_link_;  // per node: its links, in link order
-  // links inside group 0, inside group 1, the others: slots [group_begin_[g], group_begin_[g + 1])
-  std::vector<LinkSlot> link_slots_[3];
-  std::int32_t group_begin_[4] = {0, 0, 0, 0};
+  // links inside each group of the factorisation, then the others (the last part): slots
+  // [group_begin_[g], group_begin_[g + 1])
+  std::vector<std::vector<LinkSlot>> link_slots_;
+  std::vector<std::int32_t> group_begin_;
   std::vector<std::int32_t> link_of_slot_, slot_of_link_;
   // excess_: per junction in row order (see Linear), then per fixed-grade node
   std::vector<double> resistance_, minor_k_;  // per link, computed once

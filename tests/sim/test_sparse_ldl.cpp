@@ -88,31 +88,34 @@ TEST(SparseLdl, LargeNetworkSolvesInTwoGroupsTheSameForAnyThreadCount) {
 TEST(SparseLdl, OwnNumberingAndPartsGiveTheSameSolution) {
   const auto a = grid_matrix(60);
   const auto n = static_cast<std::int32_t>(a.rows());
-  SparseLdl given;
-  given.analyse(n, a.outerIndexPtr(), a.innerIndexPtr(), 1000);
-  ASSERT_GT(given.group_rows(0), 1000);
-  ASSERT_GT(given.group_rows(1), 1000);
-  ASSERT_EQ(given.factorise(a.valuePtr()), -1);
-  auto expected = rhs(n);
-  given.solve(expected.data());
+  for (int groups : {2, 4}) {
+    SparseLdl given;
+    given.analyse(n, a.outerIndexPtr(), a.innerIndexPtr(), 1000, groups);
+    ASSERT_EQ(given.group_count(), groups);
+    for (int g = 0; g < groups; ++g) ASSERT_GT(given.group_rows(g), 0) << g;
+    ASSERT_EQ(given.factorise(a.valuePtr()), -1);
+    auto expected = rhs(n);
+    given.solve(expected.data());
 
-  SparseLdl own = given;
-  for (std::int32_t p = 0; p < a.nonZeros(); ++p) own.values()[own.own_position(p)] = a.valuePtr()[p];
-  const auto b = rhs(n);
-  std::vector<double> x(b.size());
-  for (std::int32_t i = 0; i < n; ++i) x[static_cast<std::size_t>(own.own_row(i))] = b[static_cast<std::size_t>(i)];
-  // group 1 first: the groups do not depend on each other
-  for (int part : {1, 0}) {
-    ASSERT_EQ(own.factorise_part(part), -1);
-    own.forward_part(part, x.data());
-  }
-  ASSERT_EQ(own.factorise_part(2), -1);
-  own.forward_part(2, x.data());
-  for (int part : {2, 1, 0}) own.back_part(part, x.data());
-  for (std::int32_t i = 0; i < n; ++i) {
-    ASSERT_EQ(x[static_cast<std::size_t>(own.own_row(i))], expected[static_cast<std::size_t>(i)]) << i;  // bit for bit
-    const int group = own.group_of_own_row(own.own_row(i));
-    ASSERT_EQ(group, own.own_row(i) < own.group_end(0) ? 0 : own.own_row(i) < own.group_end(1) ? 1 : 2);
+    SparseLdl own = given;
+    for (std::int32_t p = 0; p < a.nonZeros(); ++p) own.values()[own.own_position(p)] = a.valuePtr()[p];
+    const auto b = rhs(n);
+    std::vector<double> x(b.size());
+    for (std::int32_t i = 0; i < n; ++i) x[static_cast<std::size_t>(own.own_row(i))] = b[static_cast<std::size_t>(i)];
+    // the groups last to first: they do not depend on each other; then the rest
+    for (int part = groups - 1; part >= 0; --part) {
+      ASSERT_EQ(own.factorise_part(part), -1);
+      own.forward_part(part, x.data());
+    }
+    ASSERT_EQ(own.factorise_part(groups), -1);
+    own.forward_part(groups, x.data());
+    for (int part = groups; part >= 0; --part) own.back_part(part, x.data());
+    for (std::int32_t i = 0; i < n; ++i) {
+      const auto r = own.own_row(i);
+      ASSERT_EQ(x[static_cast<std::size_t>(r)], expected[static_cast<std::size_t>(i)]) << i;  // bit for bit
+      const int part = own.group_of_own_row(r);
+      ASSERT_TRUE(own.part_begin(part) <= r && r < own.part_end(part)) << i;
+    }
   }
 }
 
