@@ -100,7 +100,7 @@ void PairTeam::helper_loop() {
 
 void PairTeam::run_pieces(int pieces, void (*call)(void*, int), void* context) {
   if (pieces < 0 || pieces > max_pieces) throw std::invalid_argument("PairTeam::run: " + std::to_string(pieces) + " pieces");
-  if (!group_) {
+  if (!group_ || !share_) {
     for (int piece = 0; piece < pieces; ++piece) call(context, piece);
     return;
   }
@@ -115,6 +115,27 @@ void PairTeam::run_pieces(int pieces, void (*call)(void*, int), void* context) {
   while (done_.load(std::memory_order_acquire) < pieces) cpu_relax();
   for (int piece = 0; piece < pieces; ++piece)
     if (error_[piece]) std::rethrow_exception(error_[piece]);
+}
+
+bool PairTeam::ShareChooser::next(double seconds) {
+  seconds_[on_ ? 1 : 0] += seconds;
+  ++count_[on_ ? 1 : 0];
+  if (--left_ > 0) return on_;
+  if (!measuring_) {  // a stretch is over: measure both ways again
+    measuring_ = true;
+    seconds_[0] = seconds_[1] = 0.0;
+    count_[0] = count_[1] = 0;
+    on_ = !on_;
+    left_ = block;
+  } else if (count_[0] < enough || count_[1] < enough) {
+    on_ = !on_;
+    left_ = block;
+  } else {
+    on_ = seconds_[1] / count_[1] < seconds_[0] / count_[0];
+    measuring_ = false;
+    left_ = stretch;
+  }
+  return on_;
 }
 
 }  // namespace sofiatwin::parallel

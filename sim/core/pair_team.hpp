@@ -63,6 +63,30 @@ class PairTeam {
   /// Whether a helper is spinning now (for tests).
   [[nodiscard]] bool helping() const { return group_ != nullptr; }
 
+  /// With false, run() keeps every piece on the caller even while a helper spins (a caller that
+  /// finds the second core slower than going alone, see ShareChooser). True at first.
+  void share(bool on) { share_ = on; }
+
+  /// Decides from measured iteration times whether sharing pays: blocks of iterations with and
+  /// without sharing in turn until each way has enough, then the faster way for a long stretch,
+  /// then it measures again. The second core of a virtual machine can run much slower than the
+  /// first (measured on the CI machine: two single-thread runs side by side, one at 64 % speed),
+  /// and then handing it half of each step costs more than it saves. Only the time changes: what a
+  /// piece computes does not depend on who runs it.
+  class ShareChooser {
+   public:
+    /// Records one iteration's time (run the way sharing() says) and returns the way for the next.
+    bool next(double seconds);
+    [[nodiscard]] bool sharing() const { return on_; }
+
+   private:
+    static constexpr int block = 16, enough = 32, stretch = 1024;
+    bool on_ = true, measuring_ = true;
+    int left_ = block;
+    double seconds_[2] = {0, 0};
+    int count_[2] = {0, 0};
+  };
+
  private:
   void start();
   void stop();
@@ -79,6 +103,7 @@ class PairTeam {
   void (*call_)(void*, int) = nullptr;
   void* context_ = nullptr;
   std::exception_ptr error_[max_pieces];
+  bool share_ = true;
   std::unique_ptr<oneapi::tbb::task_group> group_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -683,7 +684,15 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
   ldlt_.clear_pivot_floors();
   s.converged = false;
   s.ill_conditioned_node = -1;
-  for (int iteration = 1; iteration <= max_trials; ++iteration) {
+  // with a helper, time each iteration and let the chooser say whether sharing pays
+  auto started = std::chrono::steady_clock::now();
+  const auto timed = [&] {
+    if (!team_.helping()) return;
+    const auto now = std::chrono::steady_clock::now();
+    team_.share(share_chooser_.next(std::chrono::duration<double>(now - started).count()));
+    started = now;
+  };
+  for (int iteration = 1; iteration <= max_trials; ++iteration, timed()) {
     // links (EPANET's linkcoeffs): each group's links on one thread, adding to its own rows and
     // entries in link order; then the other links' terms in link order. PRV/PSV/FCV with a setting
     // come after the node balances.

@@ -151,6 +151,7 @@ class HydraulicSolver {
   std::vector<double> emitter_k_;  // per junction: emitter head loss z = k |q|^(1/exponent), ft and cfs
   parallel::PairTeam team_;        // the two halves of an iteration's parallel parts
   bool two_threads_worth_it_ = false;
+  parallel::PairTeam::ShareChooser share_chooser_;  // carries over from one solve to the next
 };
 
 /// Solves the snapshot at time 0 (demands of time 0, initial tank levels).

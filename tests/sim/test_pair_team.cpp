@@ -94,3 +94,27 @@ TEST(PairTeam, APiecesExceptionReachesTheCallerAfterTheOtherPiecesRan) {
   EXPECT_THROW(team.run(PairTeam::max_pieces + 1, [](int) {}), std::invalid_argument);
   EXPECT_EQ(run_jobs(team, 100), expected_runs(100));  // still usable
 }
+
+// The chooser measures both ways in blocks, keeps the faster one for a long stretch, then
+// measures again; sharing off keeps every piece on the caller.
+TEST(PairTeam, ChooserKeepsTheFasterWayAndMeasuresAgain) {
+  for (const bool sharing_faster : {true, false}) {
+    PairTeam::ShareChooser chooser;
+    const auto time_of = [&](bool on) { return on == sharing_faster ? 1e-3 : 2e-3; };
+    int on = 0, off = 0;
+    for (int i = 0; i < 64; ++i) (chooser.sharing() ? on : off)++, chooser.next(time_of(chooser.sharing()));
+    EXPECT_EQ(on, 32);
+    EXPECT_EQ(off, 32);
+    EXPECT_EQ(chooser.sharing(), sharing_faster);
+    int kept = 0;
+    while (chooser.sharing() == sharing_faster && kept < 5000) ++kept, chooser.next(time_of(chooser.sharing()));
+    EXPECT_EQ(kept, 1024);  // then a block the other way
+  }
+  PairTeam team;
+  const PairTeam::Helper helper(team, true);
+  team.share(false);
+  std::thread::id ran_on[2];
+  team.run([&](int piece) { ran_on[piece] = std::this_thread::get_id(); });
+  EXPECT_EQ(ran_on[0], std::this_thread::get_id());
+  EXPECT_EQ(ran_on[1], std::this_thread::get_id());
+}
