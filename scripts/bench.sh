@@ -28,7 +28,7 @@ done
 # runs), 1 and 2 threads in turn, three processes each (the machine's speed drifts: taking turns
 # keeps the comparison fair), their median beside EPANET 2.3.5's time from ../shared/data/water/anchors.
 median_of_three() {  # $1 = bench_water lines; prints the median simulate time and ms/iteration
-  echo "$1" | awk '{print $10, $16}' | tr -d '(' | sort -g | sed -n 2p
+  echo "$1" | awk 'NF {print $10, $16}' | tr -d '(' | sort -g | sed -n 2p
 }
 wanted water && for case in PacificCity BWSN_Network_2 Net6 MICROPOLIS_v1 Richmond_standard exnet-3 ky8 grid:32 grid:100 grid:224 grid:317 \
             tile:BWSN_Network_2:1 tile:BWSN_Network_2:4 tile:BWSN_Network_2:8 tile:PacificCity:6 tile:PacificCity:12; do
