@@ -3,7 +3,10 @@
 // worker on each call, which costs ~35 us and more on the 2-vCPU CI machine (a syscall and an
 // interrupt under its hypervisor): as much as half of a 10k-junction network's factorisation.
 // A PairTeam keeps one helper spinning in a oneTBB task while a Helper scope is alive; handing it a
-// piece then costs about a microsecond (measured: two 15 us halves of a loop run in 16 us).
+// piece then costs about a microsecond (measured: two 15 us halves of a loop run in 16 us). After
+// 200 us without work the helper naps in 50 us steps, so that a long serial stretch of the caller
+// (writing reports, say) does not burn the second core. The helper holds a oneTBB worker: work
+// that already runs in an outer parallel loop (a batch of scenarios) should not ask for one.
 //
 // Pieces are claimed one at a time: a caller never waits for a helper that has not started, so
 // with one thread, or while every worker is busy elsewhere, it runs every piece itself, in order;

@@ -758,7 +758,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
     s.largest_change_link = -1;
     for (const auto& piece : pieces) {
       change += piece.change, total += piece.total, largest_open = std::max(largest_open, piece.largest_open);
-      if (piece.largest > largest) largest = piece.largest, s.largest_change_link = piece.largest_link;  // the first such link
+      if (piece.largest > largest) largest = piece.largest, s.largest_change_link = piece.largest_link;  // ties: the earlier piece
     }
     update_fixed_grade_flows(s);
     update_node_flows(s, relax, change, total, largest_open);
