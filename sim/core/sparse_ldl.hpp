@@ -27,7 +27,7 @@ class SparseLdl {
   /// the rounding, not the result beyond it).
   void analyse(std::int32_t n, const std::int32_t* column_begin, const std::int32_t* row_index, std::int32_t parallel_min_rows = 20000, int groups = 2);
 
-  /// Numeric factorisation of values laid out as the analysed pattern; the two groups on `team`'s
+  /// Numeric factorisation of values laid out as the analysed pattern; the groups on `team`'s
   /// two threads when given. Returns -1, or the first row (of the given matrix) whose pivot is not
   /// positive: the factorisation is then unusable.
   std::int32_t factorise(const double* values, parallel::PairTeam* team = nullptr);
@@ -75,7 +75,7 @@ class SparseLdl {
   void set_pivot_floor(std::int32_t given_row, double floor);
   void clear_pivot_floors();
 
-  /// Solves L D L^T x = b in place (x holds b on entry); the two groups on `team` when given.
+  /// Solves L D L^T x = b in place (x holds b on entry); the groups on `team` when given.
   void solve(double* x, parallel::PairTeam* team = nullptr) const;
 
   /// Rows in a part (a group, or group_count() for the rest).
