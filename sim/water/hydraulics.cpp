@@ -423,7 +423,6 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
   m.makeCompressed();
   auto& ldlt = linear_->ldlt;
   ldlt.analyse(junctions, m.outerIndexPtr(), m.innerIndexPtr(), split_junctions, split_groups);
-  two_threads_worth_it_ = ldlt.group_count() > 0;
   const auto parts = static_cast<std::size_t>(ldlt.group_count()) + 1;  // the groups and the rest
   auto& row = linear_->row;
   row.resize(static_cast<std::size_t>(junctions));
@@ -475,7 +474,7 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
     }
     group_links[group].push_back(static_cast<std::int32_t>(k));
     // where its terms go: rows (or -1 - node for a fixed-grade node) and value positions
-    LinkSlot slot{static_cast<std::int32_t>(k), -1 - a, -1 - b, -1, -1, off_diagonal_[k]};
+    LinkSlot slot{-1 - a, -1 - b, -1, -1, off_diagonal_[k]};
     if (a < junctions) slot.from = row[static_cast<std::size_t>(a)], slot.from_diagonal = diagonal_[static_cast<std::size_t>(a)];
     if (b < junctions) slot.to = row[static_cast<std::size_t>(b)], slot.to_diagonal = diagonal_[static_cast<std::size_t>(b)];
     link_slots_[group].push_back(slot);
@@ -680,7 +679,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
   const int max_trials = net_.max_trials + std::max(net_.extra_trials, 0);
   int next_check = net_.check_frequency;
   int floors = 0;
-  const parallel::PairTeam::Helper helper(team_, two_threads_worth_it_);
+  const parallel::PairTeam::Helper helper(team_, in_two_groups());
   ldlt_.clear_pivot_floors();
   s.converged = false;
   s.ill_conditioned_node = -1;
@@ -790,8 +789,10 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
   }
 }
 
+bool HydraulicSolver::in_two_groups() const { return linear_->ldlt.group_count() > 0; }
+
 std::unique_ptr<parallel::PairTeam::Helper> HydraulicSolver::second_thread() {
-  if (!two_threads_worth_it_) return nullptr;
+  if (!in_two_groups()) return nullptr;
   return std::make_unique<parallel::PairTeam::Helper>(team_, true);
 }
 
@@ -814,7 +815,7 @@ void HydraulicSolver::add_link_terms(const HydraulicState& s, Eigen::VectorXd& F
   double* values = linear_->ldlt.values();
   auto at = static_cast<std::size_t>(group_begin_[static_cast<std::size_t>(group)]);
   for (const auto& slot : link_slots_[static_cast<std::size_t>(group)]) {
-    const auto k = static_cast<std::size_t>(slot.link), ks = at++;
+    const auto ks = at++, k = static_cast<std::size_t>(link_of_slot_[ks]);
     if (controls_a_node(net_, k, s)) continue;
     const double p = p_[ks], y = y_[ks], q = s.flow_cfs[k];
     // a link between two fixed-grade nodes (a pump from a reservoir to a tank, say) has no unknown

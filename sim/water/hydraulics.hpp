@@ -80,7 +80,7 @@ class HydraulicSolver {
   [[nodiscard]] std::unique_ptr<parallel::PairTeam::Helper> second_thread();
   /// Whether each iteration is split in two groups of elimination subtrees with their links, which
   /// two threads share (networks from about a thousand junctions).
-  [[nodiscard]] bool in_two_groups() const { return two_threads_worth_it_; }
+  [[nodiscard]] bool in_two_groups() const;
 
  private:
   void coefficients(const HydraulicState& state, std::size_t link, double& p, double& y) const;
@@ -98,7 +98,7 @@ class HydraulicSolver {
   /// Where a link's terms go: its ends' rows (-1 - node for a fixed-grade node), their diagonal
   /// entries and its off-diagonal entry (positions in the factorisation's values; -1: none).
   struct LinkSlot {
-    std::int32_t link, from, to, from_diagonal, to_diagonal, entry;
+    std::int32_t from, to, from_diagonal, to_diagonal, entry;
   };
   /// Adds a group's links' terms to the matrix, right-hand side and flow excesses, in link order.
   void add_link_terms(const HydraulicState& state, Eigen::VectorXd& F, int group);
@@ -150,7 +150,6 @@ class HydraulicSolver {
   std::vector<std::int32_t> control_valves_;  // PRVs, PSVs and FCVs, in link order
   std::vector<double> emitter_k_;  // per junction: emitter head loss z = k |q|^(1/exponent), ft and cfs
   parallel::PairTeam team_;        // the two halves of an iteration's parallel parts
-  bool two_threads_worth_it_ = false;
   parallel::PairTeam::ShareChooser share_chooser_;  // carries over from one solve to the next
 };
 
