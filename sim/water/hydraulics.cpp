@@ -208,12 +208,25 @@ HydraulicState initial_state(const WaterNetwork& net) {
   s.emitter_cfs.assign(static_cast<std::size_t>(net.junction_count), 0.0);
   for (std::size_t j = 0; j < s.emitter_cfs.size() && j < net.emitter_coefficient.size(); ++j)
     if (net.emitter_coefficient[j] > 0) s.emitter_cfs[j] = 1.0;  // EPANET's initial emitter flow
+  s.leak_fixed_cfs.assign(static_cast<std::size_t>(net.junction_count), 0.0);
+  s.leak_variable_cfs = s.leak_fixed_cfs;
+  for (std::size_t k = 0; k < net.leak_area.size(); ++k) {
+    if (net.leak_area[k] <= 0 && net.leak_expansion[k] <= 0) continue;
+    for (const auto end : {net.from_node[k], net.to_node[k]}) {
+      if (end >= net.junction_count) continue;
+      // EPANET's initial leakage flows
+      if (net.leak_area[k] > 0) s.leak_fixed_cfs[static_cast<std::size_t>(end)] = 0.001;
+      if (net.leak_expansion[k] > 0) s.leak_variable_cfs[static_cast<std::size_t>(end)] = 0.001;
+    }
+  }
   apply_patterns(net, 0, s);
   return s;
 }
 
+double leakage_cfs(const HydraulicState& s, std::size_t j) { return s.leak_fixed_cfs[j] + s.leak_variable_cfs[j]; }
+
 double outflow(const HydraulicState& s, std::size_t v) {
-  if (v < s.delivered_cfs.size()) return s.delivered_cfs[v] + s.emitter_cfs[v];
+  if (v < s.delivered_cfs.size()) return s.delivered_cfs[v] + s.emitter_cfs[v] + leakage_cfs(s, v);
   return s.demand_cfs[v];
 }
 
@@ -293,6 +306,42 @@ void demand_headloss(double d, double full, double dp, double n, double& loss, d
   }
 }
 
+/// EPANET 2.3's leakage head loss: the head h = k |q|^(1/n) q-signed that drives a leakage flow q
+/// (n = 0.5 fixed area, 1.5 variable area), linear below the smallest gradient, with EPANET's
+/// barrier that keeps the flow from going negative.
+void leak_headloss(double q, double k, double n, double& loss, double& gradient) {
+  const double power = 1.0 / n;
+  gradient = power * k * std::pow(std::abs(q), power - 1.0);
+  if (gradient < min_gradient) gradient = min_gradient / power, loss = gradient * q;
+  else loss = gradient * q / power;
+  const double a = 1e9 * q, b = std::sqrt(a * a + 1e-6);
+  loss += (a - b) / 2.0;
+  gradient += 1e9 / 2.0 * (1.0 - a / b);
+}
+
+/// One leakage part's terms at a junction: its conductance 1 / gradient on the diagonal and
+/// (head loss + elevation) / gradient on the right-hand side.
+void add_leak_terms(double q, double k, double n, double elevation_ft, double& diagonal, double& rhs) {
+  if (k <= 0) return;
+  double loss = 0, gradient = 0;
+  leak_headloss(q, k, n, loss, gradient);
+  if (gradient <= 0) return;
+  diagonal += 1.0 / gradient;
+  rhs += (loss + elevation_ft) / gradient;
+}
+
+/// One leakage part's new flow from the junction's pressure head (EPANET's GGA update); returns
+/// the change.
+double update_leak_flow(double& q, double k, double n, double pressure_head_ft, double relax) {
+  if (k <= 0) return 0.0;
+  double loss = 0, gradient = 0;
+  leak_headloss(q, k, n, loss, gradient);
+  if (gradient <= 0) return 0.0;
+  const double dq = (loss - pressure_head_ft) / gradient * relax;
+  q -= dq;
+  return dq;
+}
+
 }  // namespace
 
 void HydraulicSolver::node_coefficients(const HydraulicState& s, Eigen::VectorXd& F, int group) {
@@ -322,6 +371,11 @@ void HydraulicSolver::node_coefficients(const HydraulicState& s, Eigen::VectorXd
     } else {
       excess -= full;
     }
+    if (leak_fixed_k_[j] > 0 || leak_variable_k_[j] > 0) {
+      add_leak_terms(s.leak_fixed_cfs[j], leak_fixed_k_[j], 0.5, net_.elevation_ft[j], values[diagonal_[j]], F[r]);
+      add_leak_terms(s.leak_variable_cfs[j], leak_variable_k_[j], 1.5, net_.elevation_ft[j], values[diagonal_[j]], F[r]);
+      excess -= leakage_cfs(s, j);
+    }
     F[r] += excess;
   }
 }
@@ -338,17 +392,39 @@ void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double&
     s.emitter_cfs[j] -= dq;
     change += std::abs(dq), total += std::abs(s.emitter_cfs[j]), largest = std::max(largest, std::abs(dq));
   }
-  if (!net_.pressure_driven) return;
-  const double dp = net_.required_pressure_ft - net_.min_pressure_ft, n_demand = 1.0 / net_.pressure_exponent;
-  for (std::size_t j = 0; j < junctions; ++j) {
-    const double full = s.demand_cfs[j];
-    if (full <= 0.0) continue;
-    double loss = 0, gradient = 0;
-    demand_headloss(s.delivered_cfs[j], full, dp, n_demand, loss, gradient);
-    const double dq = relax * (s.head_ft[j] - net_.elevation_ft[j] - net_.min_pressure_ft - loss) / gradient;
-    s.delivered_cfs[j] += dq;
-    change += std::abs(dq), total += std::abs(s.delivered_cfs[j]), largest = std::max(largest, std::abs(dq));
+  if (net_.pressure_driven) {
+    const double dp = net_.required_pressure_ft - net_.min_pressure_ft, n_demand = 1.0 / net_.pressure_exponent;
+    for (std::size_t j = 0; j < junctions; ++j) {
+      const double full = s.demand_cfs[j];
+      if (full <= 0.0) continue;
+      double loss = 0, gradient = 0;
+      demand_headloss(s.delivered_cfs[j], full, dp, n_demand, loss, gradient);
+      const double dq = relax * (s.head_ft[j] - net_.elevation_ft[j] - net_.min_pressure_ft - loss) / gradient;
+      s.delivered_cfs[j] += dq;
+      change += std::abs(dq), total += std::abs(s.delivered_cfs[j]), largest = std::max(largest, std::abs(dq));
+    }
   }
+  // pipe leakage last, as EPANET's newflows
+  for (std::size_t j = 0; j < junctions; ++j) {
+    if (leak_fixed_k_[j] <= 0 && leak_variable_k_[j] <= 0) continue;
+    const double pressure_head_ft = s.head_ft[j] - net_.elevation_ft[j];
+    const double dq = update_leak_flow(s.leak_fixed_cfs[j], leak_fixed_k_[j], 0.5, pressure_head_ft, relax) +
+                      update_leak_flow(s.leak_variable_cfs[j], leak_variable_k_[j], 1.5, pressure_head_ft, relax);
+    if (dq == 0.0) continue;
+    change += std::abs(dq), total += std::abs(leakage_cfs(s, j)), largest = std::max(largest, std::abs(dq));
+  }
+}
+
+bool HydraulicSolver::leakage_converged(const HydraulicState& s) const {
+  for (std::size_t j = 0; j < leak_fixed_k_.size(); ++j) {
+    if (leak_fixed_k_[j] <= 0 && leak_variable_k_[j] <= 0) continue;
+    const double h = s.head_ft[j] - net_.elevation_ft[j];
+    double expected = 0.0;  // the FAVAD law at this pressure head (none below zero)
+    if (h > 0 && leak_fixed_k_[j] > 0) expected += std::sqrt(h / leak_fixed_k_[j]);
+    if (h > 0 && leak_variable_k_[j] > 0) expected += std::pow(h / leak_variable_k_[j], 1.5);
+    if (std::abs(expected - leakage_cfs(s, j)) > 1e-4 + 1e-3 * expected) return false;
+  }
+  return true;
 }
 
 void HydraulicSolver::control_valve_coefficients(const HydraulicState& s, std::size_t k, Eigen::VectorXd& F) {
@@ -493,6 +569,37 @@ HydraulicSolver::HydraulicSolver(const WaterNetwork& net)
   for (std::size_t j = 0; j < emitter_k_.size() && j < net.emitter_coefficient.size(); ++j)
     if (const double c = net.emitter_coefficient[j]; c > 0)
       emitter_k_[j] = std::pow(net.units.flow_per_cfs / c, 1.0 / net.emitter_exponent) / net.units.pressure_per_ft;
+  pipe_leakage_coefficients();
+}
+
+void HydraulicSolver::pipe_leakage_coefficients() {
+  // EPANET 2.3's FAVAD leakage, Q = 0.6 sqrt(2g) (A + m H) sqrt(H) per pipe, half of it at each
+  // end junction (all of it at the junction when the other end is a tank or reservoir), summed
+  // per junction into a fixed-area and a variable-area emitter. 4.8149866e-6 is EPANET's
+  // 0.6 sqrt(2 g) in ft^0.5/s times 1e-6 (mm^2 to m^2); the area is in ft^2 after / 0.3048^2,
+  // and m H after / 0.3048 with H in ft, i.e. m per metre of head, in US and SI files alike: the
+  // conversion EPANET 2.3.5 applies (measured against it: tests/sim/water, EpanetOracle).
+  const auto junctions = static_cast<std::size_t>(net_.junction_count);
+  std::vector<double> fixed_area(junctions, 0.0), variable_area(junctions, 0.0);
+  constexpr double orifice = 4.8149866e-6, m_per_ft = 0.3048;
+  for (std::size_t k = 0; k < net_.leak_area.size() && k < net_.leak_expansion.size(); ++k) {
+    if (net_.leak_area[k] <= 0 && net_.leak_expansion[k] <= 0) continue;
+    const auto n1 = net_.from_node[k], n2 = net_.to_node[k];
+    if (n1 >= net_.junction_count && n2 >= net_.junction_count) continue;
+    double sections = net_.length_ft[k] * net_.units.length_per_ft / 100.0;  // 100-unit lengths
+    if (n1 < net_.junction_count && n2 < net_.junction_count) sections *= 0.5;
+    for (const auto end : {n1, n2}) {
+      if (end >= net_.junction_count) continue;
+      fixed_area[static_cast<std::size_t>(end)] += orifice * net_.leak_area[k] / (m_per_ft * m_per_ft) * sections;
+      variable_area[static_cast<std::size_t>(end)] += orifice * net_.leak_expansion[k] / m_per_ft * sections;
+    }
+  }
+  leak_fixed_k_.assign(junctions, 0.0);
+  leak_variable_k_.assign(junctions, 0.0);
+  for (std::size_t j = 0; j < junctions; ++j) {
+    if (fixed_area[j] > 0) leak_fixed_k_[j] = 1.0 / (fixed_area[j] * fixed_area[j]);
+    if (variable_area[j] > 0) leak_variable_k_[j] = 1.0 / std::pow(variable_area[j], 2.0 / 3.0);
+  }
 }
 
 void HydraulicSolver::coefficients(const HydraulicState& s, std::size_t k, double& p, double& y) const {
@@ -770,7 +877,7 @@ void HydraulicSolver::solve(HydraulicState& s, double accuracy_factor) {
       return (net_.flow_change_limit_cfs <= 0.0 || largest_open <= net_.flow_change_limit_cfs) &&
              (net_.head_error_limit_ft <= 0.0 || largest_head_error(s) <= net_.head_error_limit_ft);
     };
-    if (s.relative_error <= target && limits_hold()) {
+    if (s.relative_error <= target && limits_hold() && leakage_converged(s)) {
       if (iteration > net_.max_trials) {  // converged within the extra trials: stop
         s.converged = true;
         break;

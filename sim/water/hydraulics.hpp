@@ -39,6 +39,9 @@ struct HydraulicState {
   std::vector<double> delivered_cfs;    // per junction: demand delivered (below demand_cfs under
                                         // pressure-driven demand when pressure is short)
   std::vector<double> emitter_cfs;      // per junction: emitter outflow
+  // per junction: pipe leakage (EPANET 2.3 FAVAD), the fixed-area and the variable-area part of
+  // the leakage from the halves of its leaking pipes (0 where none leaks)
+  std::vector<double> leak_fixed_cfs, leak_variable_cfs;
   int iterations = 0;
   double relative_error = 0.0;  // sum |dq| / sum |q| of the last iteration
   bool converged = false;
@@ -51,9 +54,12 @@ struct HydraulicState {
 /// design flow, tanks at their initial level; demands and reservoir heads of time 0.
 HydraulicState initial_state(const WaterNetwork& net);
 
-/// A node's reported demand: junctions their outflow (delivered demand + emitter), reservoirs and
-/// tanks their net inflow.
+/// A node's reported demand: junctions their outflow (delivered demand + emitter + leakage),
+/// reservoirs and tanks their net inflow.
 double outflow(const HydraulicState& state, std::size_t node);
+
+/// A junction's pipe leakage (cfs): both parts of its FAVAD leakage.
+double leakage_cfs(const HydraulicState& state, std::size_t junction);
 
 /// Junction demands, reservoir heads and pump speeds of the pattern period in force at `time_s`.
 void apply_patterns(const WaterNetwork& net, long time_s, HydraulicState& state);
@@ -84,8 +90,9 @@ class HydraulicSolver {
 
  private:
   void coefficients(const HydraulicState& state, std::size_t link, double& p, double& y) const;
-  /// Emitters and pressure-driven demands as links to the atmosphere (EPANET's emittercoeffs,
-  /// demandcoeffs) and the node balances (nodecoeffs) of a group's rows (2: the rest's).
+  /// Emitters, pressure-driven demands and pipe leakage as links to the atmosphere (EPANET's
+  /// emittercoeffs, demandcoeffs, leakagecoeffs) and the node balances (nodecoeffs) of a group's
+  /// rows (2: the rest's).
   void node_coefficients(const HydraulicState& state, Eigen::VectorXd& F, int group);
   /// Copies the heads of a group's rows (2: the rest's) from H (in row order) to the state.
   void copy_heads(const Eigen::VectorXd& H, HydraulicState& state, int group) const;
@@ -112,12 +119,18 @@ class HydraulicSolver {
   FlowChange update_link_flows(HydraulicState& state, double relax, int group) const;
   /// Reservoirs' and tanks' net inflows from their links' flows.
   void update_fixed_grade_flows(HydraulicState& state) const;
-  /// Updates emitter and delivered-demand flows; adds to the sums of |dq| and |q| and raises
-  /// `largest` to the largest |dq|.
+  /// Updates emitter, delivered-demand and leakage flows; adds to the sums of |dq| and |q| and
+  /// raises `largest` to the largest |dq|.
   void update_node_flows(HydraulicState& state, double relax, double& change, double& total, double& largest) const;
   /// EPANET's checkhydbalance: the largest difference between an open link's head loss at its
   /// flow and the head difference across it (ft), for HEADERROR.
   [[nodiscard]] double largest_head_error(const HydraulicState& state) const;
+  /// The junctions' leakage coefficients (leak_fixed_k_, leak_variable_k_) from the pipes' leak
+  /// areas and expansion rates.
+  void pipe_leakage_coefficients();
+  /// EPANET's leakagehasconverged: every junction's leakage within 1e-4 cfs + 1e-3 relative of
+  /// the FAVAD law at its new pressure.
+  [[nodiscard]] bool leakage_converged(const HydraulicState& state) const;
   /// PRV, PSV and FCV with a setting (EPANET's valvecoeffs), after the node balances.
   void control_valve_coefficients(const HydraulicState& state, std::size_t link, Eigen::VectorXd& F);
   /// EPANET's valvestatus: PRV/PSV active, open or closed by the heads; returns whether any changed.
@@ -149,6 +162,9 @@ class HydraulicSolver {
   std::vector<double> resistance_, minor_k_;  // per link, computed once
   std::vector<std::int32_t> control_valves_;  // PRVs, PSVs and FCVs, in link order
   std::vector<double> emitter_k_;  // per junction: emitter head loss z = k |q|^(1/exponent), ft and cfs
+  // per junction: EPANET's pipe leakage as two emitters, head h = k q^2 (fixed leak area) and
+  // h = k q^(2/3) (area growing with pressure), ft and cfs; 0 = none
+  std::vector<double> leak_fixed_k_, leak_variable_k_;
   parallel::PairTeam team_;        // the two halves of an iteration's parallel parts
   parallel::PairTeam::ShareChooser share_chooser_;  // carries over from one solve to the next
 };

@@ -554,6 +554,24 @@ void read_energy(const Reader& r, const std::vector<Line>& lines, WaterNetwork& 
   }
 }
 
+// EPANET 2.3's pipe leakage (FAVAD): link, leak area (mm^2 per 100 length units), expansion rate
+// (mm^2 per unit of head per 100 length units). As EPANET, a line for a pump or valve is ignored.
+void read_leakage(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, const std::unordered_map<std::string, std::int32_t>& link_index) {
+  if (lines.empty()) return;
+  net.leak_area.assign(net.link_count(), 0.0);
+  net.leak_expansion.assign(net.link_count(), 0.0);
+  for (const auto& l : lines) {
+    const auto link = link_index.find(upper(l.tokens[0]));
+    if (link == link_index.end()) throw InputError(r.at(l, l.tokens[0]) + ": [LEAKAGE] names a link that is not defined");
+    const double area = r.number(l, 1, "leak area"), expansion = r.number(l, 2, "leak expansion");
+    if (area < 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'leak area' is negative");
+    if (expansion < 0) throw InputError(r.at(l, l.tokens[0]) + ": field 'leak expansion' is negative");
+    const auto k = static_cast<std::size_t>(link->second);
+    if (net.link_type[k] != LinkType::pipe && net.link_type[k] != LinkType::cv_pipe) continue;
+    net.leak_area[k] = area, net.leak_expansion[k] = expansion;
+  }
+}
+
 }  // namespace
 
 WaterNetwork read_inp(const std::string& path) {
@@ -573,10 +591,6 @@ WaterNetwork build_network(InpSections sections, const std::string& name, const 
   std::string default_pattern = "1";
   read_options(r, sections["OPTIONS"], net, default_pattern);
   read_times(r, sections["TIMES"], net.times);
-  for (const char* unsupported : {"LEAKAGE"})
-    if (!sections[unsupported].empty())
-      throw InputError(r.at(sections[unsupported].front(), sections[unsupported].front().tokens[0]) + ": [" + unsupported +
-                       "] are not supported yet by the hydraulic solver");
   read_patterns(r, sections["PATTERNS"], net);
   read_curves(r, sections["CURVES"], net);
 
@@ -719,6 +733,7 @@ WaterNetwork build_network(InpSections sections, const std::string& name, const 
       throw InputError(r.at(l, l.tokens[0]) + ": a pipe's status is OPEN or CLOSED");
     }
   }
+  read_leakage(r, sections["LEAKAGE"], net, link_index);
   read_controls(r, sections["CONTROLS"], net, node_index, link_index);
   read_rules(r, sections["RULES"], net, node_index, link_index);
   read_energy(r, sections["ENERGY"], net, link_index);

@@ -29,8 +29,7 @@ bool is_inp_section(const std::string& name);
 /// the item, or `source` for network-wide problems. Used for .inp files and GIS water layers.
 WaterNetwork build_network(InpSections sections, const std::string& name, const std::string& source, const InpLocator& where);
 
-/// Reads a network. The 2.3 [LEAKAGE] section is recognised but not solved yet: it raises an
-/// InputError saying so.
+/// Reads a network, EPANET 2.3 pipe leakage ([LEAKAGE]) included.
 WaterNetwork read_inp(const std::string& path);
 
 /// Writes a network as an EPANET .inp file in its own units (through a temporary file): reading

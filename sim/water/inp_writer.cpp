@@ -45,7 +45,7 @@ class InpText {
   /// The sections in EPANET's order, each with its lines.
   std::vector<std::pair<std::string, std::vector<std::string>>> build() {
     constant_pattern_ = needs_constant_pattern() ? "SOFIATWIN_CONSTANT" : "";
-    options(), times(), junctions(), emitters(), reservoirs(), tanks(), pipes(), pumps(), valves(), status(), patterns(), curves(),
+    options(), times(), junctions(), emitters(), reservoirs(), tanks(), pipes(), leakage(), pumps(), valves(), status(), patterns(), curves(),
         controls(), rules(), energy();
     return std::move(sections_);
   }
@@ -152,6 +152,13 @@ class InpText {
       line(net_.link_id[k] + " " + node(net_.from_node[k]) + " " + node(net_.to_node[k]) + " " + number(net_.length_ft[k] * u_.length_per_ft) + " " +
            number(net_.diameter_ft[k] * u_.diameter_per_ft) + " " + number(net_.initial_setting[k]) + " " + number(net_.minor_loss_k[k]) + " " + status);
     }
+  }
+
+  void leakage() {
+    section("LEAKAGE");
+    for (std::size_t k = 0; k < net_.leak_area.size() && k < net_.leak_expansion.size(); ++k)
+      if (net_.leak_area[k] > 0 || net_.leak_expansion[k] > 0)
+        line(net_.link_id[k] + " " + number(net_.leak_area[k]) + " " + number(net_.leak_expansion[k]));
   }
 
   void pumps() {

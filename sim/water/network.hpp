@@ -188,6 +188,11 @@ struct WaterNetwork {
   std::vector<double> initial_setting;  // pumps: relative speed; valves: setting (ft of head for
                                         // PRV/PSV/PBV, cfs for FCV, K for TCV, curve for GPV);
                                         // pipes: roughness as given
+  // EPANET 2.3 pipe leakage (FAVAD), as in the file: per link, or empty when no pipe leaks.
+  // leak_area: mm^2 of leak opening per 100 length units of pipe; leak_expansion: mm^2 more per
+  // metre of pressure head, per 100 length units (per metre in US files too: EPANET 2.3.5's
+  // conversion, measured against it).
+  std::vector<double> leak_area, leak_expansion;
 
   std::vector<Pattern> patterns;
   std::vector<Curve> curves;

@@ -123,10 +123,17 @@ TEST(Cli, HydraulicsWritesEpanetStyleReports) {
   EXPECT_NE(stopped.output.find(" LPS in link "), std::string::npos) << stopped.output;
   const auto inp = sofiatwin::test::write_file(dir / "leakage.inp",
       "[JUNCTIONS]\n J1 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 150 120\n[LEAKAGE]\n P1 1 1\n");
-  const auto unsupported = run("hydraulics " + inp + " --report-dir " + dir.string());
-  EXPECT_EQ(unsupported.exit_code, 1);
-  EXPECT_NE(unsupported.output.find("leakage.inp: line 8: 'P1': [LEAKAGE] are not supported yet"), std::string::npos)
-      << unsupported.output;
+  // EPANET 2.3 pipe leakage: J1's reported demand is its 5 GPM and the pipe's leakage
+  const auto leaky = run("hydraulics " + inp + " --report-dir " + dir.string());
+  ASSERT_EQ(leaky.exit_code, 0) << leaky.output;
+  std::ifstream leak_nodes(dir / "leakage_nodes.csv");
+  std::string line, j1;
+  while (std::getline(leak_nodes, line))
+    if (line.rfind("0,J1,", 0) == 0) j1 = line;
+  ASSERT_FALSE(j1.empty());
+  const double demand_gpm = std::stod(j1.substr(j1.rfind(',') + 1));
+  EXPECT_GT(demand_gpm, 5.0);
+  EXPECT_LT(demand_gpm, 10.0);
 }
 
 TEST(Cli, AssignWritesTntpFlowsPrintsConvergenceAndReportsNonConvergence) {

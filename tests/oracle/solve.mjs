@@ -1,7 +1,9 @@
 // Runs EPANET 2.3.5 (the OWA library compiled to WebAssembly, npm package epanet-js) on an .inp
 // file and writes what sofiatwin's tests compare against:
-//   OUT_values.csv  time_s,kind,id,value,status   heads (file units) of every node and flows (file
-//                   units) of every link at each hydraulic step whose time is a multiple of EVERY_S;
+//   OUT_values.csv  time_s,kind,id,value,status   heads (kind node) and demands (kind demand: a
+//                   junction's outflow with emitters and leakage, a tank's or reservoir's net
+//                   inflow) of every node and flows (kind link) of every link, in the file's units,
+//                   at each hydraulic step whose time is a multiple of EVERY_S;
 //                   status 0 = closed, 1 = open (EPANET reports flow 0 for a closed link)
 //   OUT_steps.csv   time_s,next_dt_s              every hydraulic step
 // Usage: node solve.mjs NET.inp OUT EVERY_S
@@ -27,7 +29,7 @@ const project = new Project(workspace);
 workspace.writeFile('net.inp', fs.readFileSync(inputPath));
 project.open('net.inp', 'net.rpt', '');
 
-const HEAD = 10, FLOW = 8, STATUS = 11;  // EN_HEAD, EN_FLOW, EN_STATUS
+const DEMAND = 9, HEAD = 10, FLOW = 8, STATUS = 11;  // EN_DEMAND, EN_HEAD, EN_FLOW, EN_STATUS
 const nodes = project.getCount(0), links = project.getCount(2);  // EN_NODECOUNT, EN_LINKCOUNT
 const values = ['time_s,kind,id,value,status'];
 const steps = ['time_s,next_dt_s'];
@@ -42,7 +44,10 @@ for (;;) {
     break;
   }
   if (time % every === 0) {
-    for (let i = 1; i <= nodes; ++i) values.push(`${time},node,${project.getNodeId(i)},${project.getNodeValue(i, HEAD).toPrecision(15)},`);
+    for (let i = 1; i <= nodes; ++i) {
+      values.push(`${time},node,${project.getNodeId(i)},${project.getNodeValue(i, HEAD).toPrecision(15)},`);
+      values.push(`${time},demand,${project.getNodeId(i)},${project.getNodeValue(i, DEMAND).toPrecision(15)},`);
+    }
     for (let k = 1; k <= links; ++k)
       values.push(`${time},link,${project.getLinkId(k)},${project.getLinkValue(k, FLOW).toPrecision(15)},${project.getLinkValue(k, STATUS)}`);
   }

@@ -349,38 +349,61 @@ INSTANTIATE_TEST_SUITE_P(Networks, EpanetReference,
 
 namespace {
 
+/// EPANET 2.3 [LEAKAGE] lines for a network's pipes, varied by the pipe's place in the file: of
+/// every three pipes two leak, some with a fixed leak area only, some with an expanding area only,
+/// some with both (areas 0.5 to 1.7 mm^2 and expansion rates up to 0.06 per 100 length units).
+std::string leakage_lines(const std::vector<std::string>& pipes) {
+  std::string out = "[LEAKAGE]\n";
+  for (std::size_t i = 0; i < pipes.size(); ++i) {
+    if (i % 3 == 2) continue;
+    const double area = i % 4 == 1 ? 0.0 : 0.5 + 0.3 * static_cast<double>(i % 5);
+    const double expansion = i % 4 == 3 ? 0.0 : 0.01 * static_cast<double>(i % 7);
+    out += " " + pipes[i] + " " + std::to_string(area) + " " + std::to_string(expansion) + "\n";
+  }
+  return out;
+}
+
 /// A copy of a network file solved as tightly as EPANET allows: ACCURACY 1e-5 (its floor), HEADERROR
 /// 1e-6, TRIALS 200 and UNBALANCED CONTINUE 10, so that both solvers converge far past the file's
-/// accuracy (where their iteration paths part) and neither stops early on a hard step.
-std::string tightened_copy(const std::string& name, const std::filesystem::path& dir) {
+/// accuracy (where their iteration paths part) and neither stops early on a hard step. With
+/// `leaky`, most of its pipes leak (leakage_lines).
+std::string tightened_copy(const std::string& name, const std::filesystem::path& dir, bool leaky) {
   std::ifstream in(test::shared_data("water/networks/" + name + ".inp"));
   const std::string tight = " Accuracy 0.00001\n Trials 200\n Unbalanced Continue 10\n HeadError 0.000001\n";
   std::string out, section, line;
+  std::vector<std::string> pipes;
   bool inserted = false;
   while (std::getline(in, line)) {
-    std::stringstream words(line);
+    std::stringstream words(line.substr(0, line.find(';')));
     std::string first;
     words >> first;
-    for (auto& c : first) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (!first.empty() && first.front() == '[') {
-      section = first;
+    std::string key = first;
+    for (auto& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (!key.empty() && key.front() == '[') {
+      section = key;
+      if (section == "[END]") break;
       out += line + "\n";
       if (section == "[OPTIONS]" && !inserted) out += tight, inserted = true;
       continue;
     }
-    const bool replaced = section == "[OPTIONS]" && (first.rfind("ACCU", 0) == 0 || first.rfind("TRIAL", 0) == 0 ||
-                                                     first.rfind("UNBA", 0) == 0 || first.rfind("HEADERROR", 0) == 0);
+    if (section == "[PIPES]" && !first.empty()) pipes.push_back(first);
+    const bool replaced = section == "[OPTIONS]" && (key.rfind("ACCU", 0) == 0 || key.rfind("TRIAL", 0) == 0 ||
+                                                     key.rfind("UNBA", 0) == 0 || key.rfind("HEADERROR", 0) == 0);
     if (!replaced) out += line + "\n";
   }
   if (!inserted) out = "[OPTIONS]\n" + tight + out;
-  return test::write_file(dir / (name + ".inp"), out);
+  if (leaky) out += leakage_lines(pipes);
+  return test::write_file(dir / (name + ".inp"), out + "[END]\n");
 }
 
 struct OracleCase {
   std::string network;
   long every_s;              // compare at the hydraulic steps whose time is a multiple of this
   int min_identical_steps;   // -1: the whole step sequence must be EPANET's
+  bool leaky = false;        // most pipes given EPANET 2.3 leakage (leakage_lines)
 };
+
+void PrintTo(const OracleCase& c, std::ostream* os) { *os << c.network << (c.leaky ? " with leakage" : ""); }
 
 class EpanetOracle : public ::testing::TestWithParam<OracleCase> {
  protected:
@@ -393,9 +416,10 @@ class EpanetOracle : public ::testing::TestWithParam<OracleCase> {
 
 // EPANET 2.3.5 itself as the reference (its library compiled to WebAssembly, npm epanet-js, run by
 // tests/oracle/solve.mjs; scripts/test.sh installs it with npm ci), on the networks whose results
-// at the file's ACCURACY differ from the reference CSVs by more than the tolerances. Solved as
-// tightly as EPANET allows, both take the same hydraulic steps, and heads agree within 1e-3 and
-// flows within 1e-3 relative or 5e-5 cfs at every compared time, outside the ambiguous elements
+// at the file's ACCURACY differ from the reference CSVs by more than the tolerances, and on four
+// networks given EPANET 2.3's pipe leakage (no reference CSV has any). Solved as tightly as EPANET
+// allows, both take the same hydraulic steps, and heads agree within 1e-3 and flows and node
+// demands (with leakage) within 1e-3 relative or 5e-5 cfs at every compared time, outside the ambiguous elements
 // (anchors/disagreements, from the first time listed). 5e-5 cfs (1.4 mL/s) is a near-zero flow,
 // set by rounding where pipes sit at the 1e7 cfs/ft conductance floor; the largest such difference
 // today is 2.6e-5 cfs, in a stagnant pocket of PacificCity; EPANET 2.2 and 2.3.5 differ by 7.5e-5
@@ -410,8 +434,8 @@ TEST_P(EpanetOracle, TightlySolvedNetworkMatchesEpanetItself) {
   const std::string node = SOFIATWIN_NODE;
   ASSERT_FALSE(node.empty()) << "Node.js was not found when configuring: run scripts/test.sh (it installs it)";
   const auto oracle = std::string(SOFIATWIN_SOURCE_DIR) + "/tests/oracle/solve.mjs";
-  const auto dir = test::temp_dir("oracle-" + c.network);
-  const auto input = tightened_copy(c.network, dir);
+  const auto dir = test::temp_dir("oracle-" + c.network + (c.leaky ? "-leakage" : ""));
+  const auto input = tightened_copy(c.network, dir, c.leaky);
   const auto prefix = (dir / "epanet").string();
   const auto command = "'" + node + "' '" + oracle + "' '" + input + "' '" + prefix + "' " + std::to_string(c.every_s) + " 2> '" + prefix + ".log'";
   ASSERT_EQ(std::system(command.c_str()), 0) << command << " failed (tests/oracle needs npm ci: scripts/test.sh runs it)";
@@ -440,12 +464,12 @@ TEST_P(EpanetOracle, TightlySolvedNetworkMatchesEpanetItself) {
   const auto ambiguous = ambiguous_from(c.network);
   const double flow_floor = 5e-5 * net.units.flow_per_cfs;
   std::map<std::pair<std::string, std::string>, std::size_t> index;  // (kind, id) -> node or link
-  for (std::size_t v = 0; v < net.node_count(); ++v) index[{"node", net.node_id[v]}] = v;
+  for (std::size_t v = 0; v < net.node_count(); ++v) index[{"node", net.node_id[v]}] = index[{"demand", net.node_id[v]}] = v;
   for (std::size_t k = 0; k < net.link_count(); ++k) index[{"link", net.link_id[k]}] = k;
   std::ifstream values(prefix + "_values.csv");
   std::string line;
   std::getline(values, line);
-  std::size_t heads = 0, flows = 0;
+  std::size_t heads = 0, flows = 0, demands = 0;
   while (std::getline(values, line)) {
     const auto cells = cells_of(line);
     const long t = std::stol(cells[0]);
@@ -458,6 +482,10 @@ TEST_P(EpanetOracle, TightlySolvedNetworkMatchesEpanetItself) {
     if (cells[1] == "node") {
       EXPECT_NEAR(s.head_ft[i] * net.units.length_per_ft, theirs_value, 1e-3) << c.network << " t " << t << " node " << cells[2];
       ++heads;
+    } else if (cells[1] == "demand") {  // with emitters and leakage; tanks' and reservoirs' net inflow
+      const double ours = outflow(s, i) * net.units.flow_per_cfs;
+      EXPECT_LE(std::abs(ours - theirs_value), std::max(1e-3 * std::abs(theirs_value), flow_floor)) << c.network << " t " << t << " demand " << cells[2] << ": " << ours << " vs " << theirs_value;
+      ++demands;
     } else {
       const double ours = is_closed(s.status[i]) ? 0.0 : s.flow_cfs[i] * net.units.flow_per_cfs;
       EXPECT_LE(std::abs(ours - theirs_value), std::max(1e-3 * std::abs(theirs_value), flow_floor)) << c.network << " t " << t << " link " << cells[2] << ": " << ours << " vs " << theirs_value;
@@ -468,14 +496,21 @@ TEST_P(EpanetOracle, TightlySolvedNetworkMatchesEpanetItself) {
     }
   }
   EXPECT_GT(heads, net.node_count() / 2) << c.network;
+  EXPECT_EQ(demands, heads) << c.network;
   EXPECT_GT(flows, net.link_count() / 2) << c.network;
 }
 
 INSTANTIATE_TEST_SUITE_P(Networks, EpanetOracle,
                          ::testing::Values(OracleCase{"BWSN_Network_1", 3600, -1}, OracleCase{"ky10", 3600, -1},
                                            OracleCase{"MICROPOLIS_v1", 21600, -1}, OracleCase{"PacificCity", 21600, -1},
-                                           OracleCase{"BWSN_Network_2", 21600, 55}, OracleCase{"Net6", 3600, 23}),
-                         [](const ::testing::TestParamInfo<OracleCase>& param) { return param.param.network; });
+                                           OracleCase{"BWSN_Network_2", 21600, 55}, OracleCase{"Net6", 3600, 23},
+                                           // EPANET 2.3 pipe leakage: US and SI units, tank controls,
+                                           // pumps, pressure-driven demand
+                                           OracleCase{"Net1", 3600, -1, true}, OracleCase{"Net3", 3600, -1, true},
+                                           OracleCase{"Hanoi", 3600, -1, true}, OracleCase{"ZJ_PDA", 3600, -1, true}),
+                         [](const ::testing::TestParamInfo<OracleCase>& param) {
+                           return param.param.network + (param.param.leaky ? "_leakage" : "");
+                         });
 
 namespace {
 
@@ -591,6 +626,45 @@ TEST(WaterSimulation, EmittersAndPressureDrivenDemandFollowTheirLaws) {
   EXPECT_NEAR(state.delivered_cfs[1] * lps, 40.0 * std::sqrt(p2 / 20.0), 1e-3);
   // mass balance: the reservoir supplies the emitter and the delivered demand
   EXPECT_NEAR(state.flow_cfs[0], state.emitter_cfs[0] + state.delivered_cfs[1], 1e-6);
+}
+
+TEST(WaterSimulation, PipeLeakageFollowsTheFavadLaw) {
+  // EPANET 2.3 leakage: Q = 0.6 sqrt(2 g H) (A + m H) per pipe, with A mm^2 and m mm^2 per metre
+  // of head per 100 m of pipe; a pipe's leakage leaves at its end junctions, half at each, or all
+  // at the junction when the other end is a reservoir. P1 (R1-J1, 1000 m) leaks all at J1; P2
+  // (J1-J2, 500 m) half at J1 and half at J2; the pump line is ignored, as EPANET does.
+  const auto dir = test::temp_dir("inp-leakage");
+  const auto net = read_inp(test::write_file(dir / "leak.inp",
+      "[JUNCTIONS]\n J1 0 5\n J2 10 0\n J3 0 0\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 1000 200 120\n P2 J1 J2 500 100 120\n"
+      "[PUMPS]\n PU1 R1 J3 POWER 1\n[LEAKAGE]\n P1 2 0.5\n P2 1 0\n PU1 5 5\n[OPTIONS]\n Units LPS\n"));
+  const auto state = solve_steady(net, 1e-4);
+  ASSERT_TRUE(state.converged);
+  const double lps = net.units.flow_per_cfs;
+  const double h1 = (state.head_ft[0] - net.elevation_ft[0]) * 0.3048, h2 = (state.head_ft[1] - net.elevation_ft[1]) * 0.3048;
+  ASSERT_GT(h2, 0.0);
+  const auto favad_lps = [](double head_m, double area_mm2) { return 0.6 * std::sqrt(2 * 9.81 * head_m) * area_mm2 * 1e-6 * 1000.0; };
+  const double j1 = favad_lps(h1, (2.0 + 0.5 * h1) * 10.0 + 1.0 * 2.5), j2 = favad_lps(h2, 1.0 * 2.5);
+  EXPECT_NEAR(leakage_cfs(state, 0) * lps, j1, 1e-3 * j1);
+  EXPECT_NEAR(leakage_cfs(state, 1) * lps, j2, 1e-3 * j2);
+  EXPECT_EQ(leakage_cfs(state, 2), 0.0);  // the pump does not leak
+  // the reported demand is the consumer demand plus the leakage; the water balances
+  EXPECT_NEAR(outflow(state, 0) * lps, 5.0 + leakage_cfs(state, 0) * lps, 1e-9);
+  EXPECT_NEAR(state.flow_cfs[1], leakage_cfs(state, 1), 1e-6);
+  EXPECT_NEAR(state.flow_cfs[0], state.delivered_cfs[0] + leakage_cfs(state, 0) + leakage_cfs(state, 1), 1e-6);
+}
+
+TEST(InpReader, LeakageIsWrittenAndReadBack) {
+  const auto dir = test::temp_dir("inp-leakage-roundtrip");
+  const auto net = read_inp(test::write_file(dir / "leak.inp",
+      "[JUNCTIONS]\n J1 0 5\n J2 10 0\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 1000 200 120\n P2 J1 J2 500 100 120\n"
+      "[LEAKAGE]\n p2 1.25 0\n[OPTIONS]\n Units LPS\n"));  // link ids are case-insensitive, as EPANET's
+  ASSERT_EQ(net.leak_area.size(), 2u);
+  EXPECT_EQ(net.leak_area[0], 0.0);
+  EXPECT_EQ(net.leak_area[1], 1.25);
+  write_inp((dir / "again.inp").string(), net);
+  const auto again = read_inp((dir / "again.inp").string());
+  EXPECT_EQ(again.leak_area, net.leak_area);
+  EXPECT_EQ(again.leak_expansion, net.leak_expansion);
 }
 
 TEST(WaterSimulation, JunctionPressureControlSwitchesAPumpWithinTheSolve) {
@@ -733,7 +807,10 @@ TEST(InpReader, ErrorsNameFileLineAndItem) {
   EXPECT_NE(inp_error(good + "[RULES]\n IF NODE J1 HEAD > 3\n").find("rule clause before any RULE line"), std::string::npos);
   EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n IF NODE J1 STATUS IS OPEN\n").find("attribute 'STATUS' does not apply to NODE"), std::string::npos);
   EXPECT_NE(inp_error(good + "[RULES]\n RULE 1\n IF LINK P1 PRESSURE > 3\n").find("attribute 'PRESSURE' does not apply to LINK"), std::string::npos);
-  EXPECT_NE(inp_error(good + "[LEAKAGE]\n P1 1 1\n").find("[LEAKAGE] are not supported yet"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[LEAKAGE]\n P9 1 1\n").find("line 10: 'P9': [LEAKAGE] names a link that is not defined"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[LEAKAGE]\n P1 -1 1\n").find("line 10: 'P1': field 'leak area' is negative"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[LEAKAGE]\n P1 1 x\n").find("'P1': field 'leak expansion' = 'x' is not a number"), std::string::npos);
+  EXPECT_NE(inp_error(good + "[LEAKAGE]\n P1 1\n").find("'P1': field 'leak expansion' missing"), std::string::npos);
   EXPECT_NE(inp_error(good + "[VALVES]\n V1 R1 J1 100 PRV 30 0\n").find("'V1': a PRV, PSV or FCV cannot join a reservoir or tank directly"), std::string::npos);
   EXPECT_NE(inp_error(good + "[VALVES]\n V1 R1 J1 100 XYZ 30 0\n").find("valve type 'XYZ' is not PRV, PSV, PBV, FCV, TCV or GPV"), std::string::npos);
   EXPECT_NE(inp_error(good + "[PUMPS]\n PU1 R1 J1 HEAD C1\n").find("'PU1': head curve 'C1' is not defined"), std::string::npos);
