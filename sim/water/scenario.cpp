@@ -79,6 +79,15 @@ WaterNetwork apply_interventions(const WaterNetwork& original, const WaterInterv
     for (const auto end : {net.from_node[k], net.to_node[k]})
       if (end < net.junction_count) net.emitter_coefficient[static_cast<std::size_t>(end)] += coefficient / 2.0;
   }
+  for (const auto& leak : changes.favad_leaks) {
+    const auto k = link_index(net, leak.pipe, "pipe leak");
+    if (net.link_type[k] != LinkType::pipe && net.link_type[k] != LinkType::cv_pipe) throw InputError("pipe leak: link '" + leak.pipe + "' is not a pipe");
+    if (!(leak.area_mm2_per_100 >= 0) || !(leak.expansion_mm2_per_100 >= 0))
+      throw InputError("pipe leak: pipe '" + leak.pipe + "' has a negative leak area or expansion");
+    net.leak_area.resize(net.link_count(), 0.0);
+    net.leak_expansion.resize(net.link_count(), 0.0);
+    net.leak_area[k] = leak.area_mm2_per_100, net.leak_expansion[k] = leak.expansion_mm2_per_100;
+  }
   return net;
 }
 
@@ -114,7 +123,7 @@ WaterKpis simulate_kpis(const WaterNetwork& net, double pressure_threshold) {
     for (std::size_t j = 0; j < junctions; ++j) {
       k.demand_m3 += std::max(s.demand_cfs[j], 0.0) * dt * m3_per_ft3;
       k.delivered_m3 += std::max(s.delivered_cfs[j], 0.0) * dt * m3_per_ft3;
-      k.leakage_m3 += std::max(s.emitter_cfs[j], 0.0) * dt * m3_per_ft3;
+      k.leakage_m3 += (std::max(s.emitter_cfs[j], 0.0) + leakage_cfs(s, j)) * dt * m3_per_ft3;
       if (s.demand_cfs[j] <= 0.0) continue;  // pressure matters where water is used
       const double p = (s.head_ft[j] - net.elevation_ft[j]) * net.units.pressure_per_ft;
       k.min_pressure = std::min(k.min_pressure, p), k.max_pressure = std::max(k.max_pressure, p);

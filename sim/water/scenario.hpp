@@ -20,6 +20,12 @@ struct WaterInterventions {
   std::vector<std::pair<std::string, double>> emitter_coefficients;  // leakage: q = C p^exponent at a junction
   std::vector<std::pair<std::string, double>> pipe_leaks;  // leakage along a pipe: C split half to each end
                                                            // junction's emitter (added; none at a tank or reservoir)
+  struct FavadLeak {
+    std::string pipe;
+    double area_mm2_per_100 = 0.0;       // leak opening per 100 length units of pipe
+    double expansion_mm2_per_100 = 0.0;  // its growth per metre of pressure head (EPANET 2.3 [LEAKAGE])
+  };
+  std::vector<FavadLeak> favad_leaks;  // pressure-dependent pipe leakage; replaces the pipe's own
 };
 
 /// A copy of `net` with the interventions applied. Throws InputError naming an unknown id or an
@@ -29,7 +35,7 @@ WaterNetwork apply_interventions(const WaterNetwork& net, const WaterInterventio
 struct WaterKpis {
   double demand_m3 = 0.0;            // consumer demand requested over the period
   double delivered_m3 = 0.0;         // consumer demand delivered (less under pressure-driven demand)
-  double leakage_m3 = 0.0;           // emitter outflow (leakage) over the period
+  double leakage_m3 = 0.0;           // emitter outflow and pipe leakage (FAVAD) over the period
   double pump_energy_kwh = 0.0;      // EPANET's pump energy: gain x flow x gravity / efficiency
   int pressure_deficit_junctions = 0;       // junctions with demand below the threshold at some step
   double pressure_deficit_junction_hours = 0.0;

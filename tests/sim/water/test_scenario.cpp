@@ -114,6 +114,26 @@ TEST_F(WaterScenario, LeakageFollowsTheEmitterLaw) {
   EXPECT_NEAR(state.emitter_cfs[j] * changed.units.flow_per_cfs, 10.0 * std::sqrt(psi), 1e-3 * 10.0 * std::sqrt(psi));
 }
 
+TEST_F(WaterScenario, FavadLeakGrowsWithItsAreaAndCountsAsLeakage) {
+  const auto net = network("Net1");
+  const auto leakage_with = [&](double area, double expansion) {
+    WaterInterventions leak;
+    leak.favad_leaks = {{"111", area, expansion}};  // between junctions 11 and 21
+    return simulate_kpis(apply_interventions(net, leak), 40.0);
+  };
+  const auto base = simulate_kpis(net, 40.0), small = leakage_with(2.0, 0.0), large = leakage_with(8.0, 0.5);
+  EXPECT_EQ(base.leakage_m3, 0.0);
+  EXPECT_GT(small.leakage_m3, 0.0);
+  EXPECT_GT(large.leakage_m3, 4.0 * small.leakage_m3);  // four times the area, and it grows with pressure
+  EXPECT_NEAR(small.delivered_m3, base.delivered_m3, 1e-6);  // consumers still served (demand-driven)
+  WaterInterventions on_pump;
+  on_pump.favad_leaks = {{"9", 1.0, 0.0}};
+  EXPECT_THROW(apply_interventions(net, on_pump), InputError);
+  WaterInterventions negative;
+  negative.favad_leaks = {{"111", -1.0, 0.0}};
+  EXPECT_THROW(apply_interventions(net, negative), InputError);
+}
+
 TEST_F(WaterScenario, PipeLeakSplitsBetweenItsEndJunctions) {
   const auto net = network("Net1");
   WaterInterventions leak;
