@@ -36,6 +36,8 @@ inline void expect_same_water_network(const water::WaterNetwork& a, const water:
   expect_near_all(a.minor_loss_k, b.minor_loss_k, relative, "minor loss");
   expect_near_all(a.demand_cfs, b.demand_cfs, relative, "demand");
   expect_near_all(a.emitter_coefficient, b.emitter_coefficient, relative, "emitter");
+  expect_near_all(a.leak_area, b.leak_area, relative, "leak area");
+  expect_near_all(a.leak_expansion, b.leak_expansion, relative, "leak expansion");
   expect_near_all(a.initial_setting, b.initial_setting, relative, "setting");
 }
 

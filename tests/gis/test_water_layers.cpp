@@ -83,6 +83,27 @@ TEST_P(WaterLayersRoundTrip, SameNetworkAndSameSolution) {
 
 INSTANTIATE_TEST_SUITE_P(SiNetworks, WaterLayersRoundTrip, ::testing::Values("Richmond_standard", "ZJ_PDA", "exnet-3"));
 
+// EPANET 2.3 pipe leakage goes through the layers (in the water_inp table) and back.
+TEST(WaterLayers, PipeLeakageComesBack) {
+  if (!test::shared_data_present()) GTEST_SKIP() << "../shared/data is not present";
+  auto net = water::read_inp(test::shared_data("water/networks/ZJ_PDA.inp"));
+  net.leak_area.assign(net.link_count(), 0.0);
+  net.leak_expansion.assign(net.link_count(), 0.0);
+  for (std::size_t k = 0; k < net.link_count(); k += 3) net.leak_area[k] = 0.5 + 0.01 * static_cast<double>(k), net.leak_expansion[k] = 0.02;
+  const auto original = with_positions(std::move(net));
+  const auto dir = test::temp_dir("water_layers_leakage");
+  Context c;
+  const auto back = read_water_layers(write_layers(original, (dir / "water.gpkg").string()), original.network.name, c.ctx, nullptr);
+  test::expect_same_water_network(original.network, back.network, 1e-12);
+  const auto a = water::solve_steady(original.network), b = water::solve_steady(back.network);
+  double leakage = 0.0;
+  for (std::size_t j = 0; j < a.leak_fixed_cfs.size(); ++j) {
+    EXPECT_NEAR(water::leakage_cfs(a, j), water::leakage_cfs(b, j), 1e-9) << j;
+    leakage += water::leakage_cfs(a, j);
+  }
+  EXPECT_GT(leakage, 0.0);
+}
+
 TEST(WaterLayers, UsUnitsAreRefusedByName) {
   water::WaterNetwork net;
   net.name = "usnet";
