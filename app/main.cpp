@@ -232,14 +232,14 @@ struct HydraulicsCommand {
     namespace water = sofiatwin::water;
     const auto start = std::chrono::steady_clock::now();
     const auto net = load_network();
-    water::ReportCsv report(net);
+    water::ReportCsv report(net, report_dir);  // an unwritable folder fails here, before the run
     int report_times = 0;
     const auto result = water::simulate(net, [&](long time_s, const water::HydraulicState& state) {
       if (report_every_s > 0 && time_s % report_every_s != 0) return;
       report.add(time_s, state);
       ++report_times;
     });
-    report.write(report_dir, result.steps);
+    report.commit(result.steps);
     const std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
     int iterations = 0;
     double worst = 0.0;

@@ -3,10 +3,13 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <string>
+#include <system_error>
 
 #include "sim/core/atomic_file.hpp"
+#include "sim/core/input_error.hpp"
 #include "sim/water/hydraulics.hpp"
 #include "sim/water/simulation.hpp"
 
@@ -40,9 +43,28 @@ double reported_setting(const WaterNetwork& net, std::size_t k, double setting) 
   return std::isnan(setting) ? 0.0 : setting * setting_scale(net.units, net.link_type[k]);
 }
 
-ReportCsv::ReportCsv(const WaterNetwork& net)
-    : net_(net), nodes_("time_s,node_id,node_type,head,pressure,demand\n"),
+namespace {
+
+/// DIR/<name>, creating DIR when needed.
+std::string report_base(const std::string& dir, const std::string& name) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) throw InputError(dir + ": cannot create the report folder (" + error.message() + ")");
+  return (std::filesystem::path(dir) / name).string();
+}
+
+}  // namespace
+
+ReportCsv::ReportCsv(const WaterNetwork& net, const std::string& dir)
+    : net_(net), base_(report_base(dir, net.name)), nodes_file_(base_ + "_nodes.csv"), links_file_(base_ + "_links.csv"),
+      nodes_("time_s,node_id,node_type,head,pressure,demand\n"),
       links_("time_s,link_id,link_type,flow,velocity,headloss,status,setting\n") {}
+
+void ReportCsv::flush(bool always) {
+  constexpr std::size_t chunk = std::size_t{1} << 22;  // 4 MB of rows at a time
+  if (always || nodes_.size() >= chunk) nodes_file_.append(nodes_), nodes_.clear();
+  if (always || links_.size() >= chunk) links_file_.append(links_), links_.clear();
+}
 
 namespace {
 
@@ -89,20 +111,20 @@ void ReportCsv::add(long time_s, const HydraulicState& state) {
     links_ += static_cast<char>('0' + status), links_ += ',';
     append(links_, reported_setting(net_, k, state.setting[k])), links_ += '\n';
   }
+  flush(false);
 }
 
-void ReportCsv::write(const std::string& dir, const std::vector<HydraulicStep>& steps) const {
-  std::filesystem::create_directories(dir);
+void ReportCsv::commit(const std::vector<HydraulicStep>& steps) {
   std::string text = "step,time_s,next_dt_s,iterations,relative_error\n";
   char row[160];
   for (const auto& s : steps) {
     std::snprintf(row, sizeof row, "%d,%ld,%ld,%d,%.6g\n", s.step, s.time_s, s.next_dt_s, s.iterations, s.relative_error);
     text += row;
   }
-  const std::filesystem::path base = std::filesystem::path(dir) / net_.name;
-  write_file_atomically(base.string() + "_nodes.csv", nodes_);
-  write_file_atomically(base.string() + "_links.csv", links_);
-  write_file_atomically(base.string() + "_steps.csv", text);
+  flush(true);
+  nodes_file_.commit();
+  links_file_.commit();
+  write_file_atomically(base_ + "_steps.csv", text);
 }
 
 }  // namespace sofiatwin::water

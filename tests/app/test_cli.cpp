@@ -136,6 +136,26 @@ TEST(Cli, HydraulicsWritesEpanetStyleReports) {
   EXPECT_LT(demand_gpm, 10.0);
 }
 
+// The report is streamed through temporary files, renamed at the end: a run that stops still
+// leaves its report up to the stop and no temporary file, and a report folder that cannot be made
+// fails before the run. (A writer abandoned on an error removes its temporary file: test_sim.)
+TEST(Cli, HydraulicsReportsAreCompleteFilesOrNone) {
+  const auto dir = sofiatwin::test::temp_dir("cli-water-stop");
+  const auto cut_off = sofiatwin::test::write_file(dir / "cut.inp",
+      "[JUNCTIONS]\n J1 10 5\n J2 10 5\n J3 10 5\n[RESERVOIRS]\n R1 50\n[PIPES]\n P1 R1 J1 100 150 120\n P2 J2 J3 100 150 120\n");
+  const auto stopped = run("hydraulics " + cut_off + " --report-dir " + (dir / "out").string());
+  EXPECT_EQ(stopped.exit_code, 4) << stopped.output;
+  EXPECT_NE(stopped.output.find("ill-conditioned at node J"), std::string::npos) << stopped.output;
+  for (const char* file : {"cut_nodes.csv", "cut_links.csv", "cut_steps.csv"}) EXPECT_TRUE(std::filesystem::exists(dir / "out" / file)) << file;
+  for (const char* file : {"cut_nodes.csv.partial", "cut_links.csv.partial", "cut_steps.csv.partial"})
+    EXPECT_FALSE(std::filesystem::exists(dir / "out" / file)) << file;
+  sofiatwin::test::write_file(dir / "a_file", "x");
+  const auto unwritable = run("hydraulics " + cut_off + " --report-dir " + (dir / "a_file" / "out").string());
+  EXPECT_EQ(unwritable.exit_code, 1) << unwritable.output;
+  EXPECT_NE(unwritable.output.find("a_file/out: cannot create the report folder"), std::string::npos) << unwritable.output;
+  EXPECT_EQ(unwritable.output.find("stopped at"), std::string::npos) << unwritable.output;  // failed before the run
+}
+
 TEST(Cli, AssignWritesTntpFlowsPrintsConvergenceAndReportsNonConvergence) {
   if (!sofiatwin::test::shared_data_present()) GTEST_SKIP() << "../shared/data is not present";
   const auto dir = sofiatwin::test::temp_dir("cli-assign");
