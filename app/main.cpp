@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
+#include <limits>
 #include <memory>
+#include <optional>
 
 #include "gis/default_model.hpp"
 #include "gis/errors.hpp"
@@ -22,6 +24,7 @@
 #include "sim/water/hydraulics.hpp"
 #include "sim/water/inp_io.hpp"
 #include "sim/water/report_csv.hpp"
+#include "sim/water/scenario.hpp"
 #include "sim/water/simulation.hpp"
 
 namespace {
@@ -214,6 +217,7 @@ struct TransportCommand {
 struct HydraulicsCommand {
   std::string inp, report_dir = ".";
   long report_every_s = 0;
+  std::optional<double> pressure_threshold;
   bool converged = true;
 
   void add_to(CLI::App& app) {
@@ -225,6 +229,8 @@ struct HydraulicsCommand {
                     "Write only reporting times that are multiples of this many seconds (0: every reporting time, as the file asks; "
                     "the reference dumps of the large networks use their dump_every_s)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--pressure-threshold", pressure_threshold,
+                    "Also count the junctions with demand whose pressure falls below this (the file's pressure units, e.g. 20 m)");
     cmd->callback([this] { run(); });
   }
 
@@ -234,11 +240,15 @@ struct HydraulicsCommand {
     const auto net = load_network();
     water::ReportCsv report(net, report_dir);  // an unwritable folder fails here, before the run
     int report_times = 0;
-    const auto result = water::simulate(net, [&](long time_s, const water::HydraulicState& state) {
-      if (report_every_s > 0 && time_s % report_every_s != 0) return;
-      report.add(time_s, state);
-      ++report_times;
-    });
+    water::KpiMeter meter(net, pressure_threshold.value_or(-std::numeric_limits<double>::infinity()));
+    const auto result = water::simulate(
+        net,
+        [&](long time_s, const water::HydraulicState& state) {
+          if (report_every_s > 0 && time_s % report_every_s != 0) return;
+          report.add(time_s, state);
+          ++report_times;
+        },
+        1.0, [&](long, long step_s, const water::HydraulicState& state) { meter.add(step_s, state); });
     report.commit(result.steps);
     const std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
     int iterations = 0;
@@ -248,9 +258,26 @@ struct HydraulicsCommand {
                 "%d reporting times, %.3f s -> %s\n",
                 net.name.c_str(), net.node_count(), net.link_count(), result.steps.size(), result.steps.back().time_s, iterations,
                 worst, report_times, s.count(), report_dir.c_str());
+    print_totals(net, meter.result(!result.halted));
     for (const auto& w : result.warnings) std::printf("warning: %s\n", w.c_str());
     if (result.halted) std::printf("stopped at %ld s: %s\n", result.halted_at_s, result.halt_reason.c_str());
     converged = !result.halted && result.warnings.empty();
+  }
+
+  /// The period's volumes and pump energy (extended period runs), the junctions' pressure range
+  /// and, with --pressure-threshold, the junctions below it.
+  void print_totals(const sofiatwin::water::WaterNetwork& net, const sofiatwin::water::WaterKpis& k) const {
+    const std::string unit = !net.units.pressure_name.empty() ? net.units.pressure_name : net.units.si ? "m" : "psi";
+    if (net.times.duration_s > 0) {
+      const double supplied = k.delivered_m3 + k.leakage_m3;
+      std::printf("period: demand %.1f m3, delivered %.1f m3, leakage %.1f m3 (%.1f %% of the water supplied), pump energy %.1f kWh\n",
+                  k.demand_m3, k.delivered_m3, k.leakage_m3, supplied > 0 ? 100.0 * k.leakage_m3 / supplied : 0.0, k.pump_energy_kwh);
+    }
+    if (k.min_pressure <= k.max_pressure)
+      std::printf("pressure at junctions with demand: %.2f to %.2f %s\n", k.min_pressure, k.max_pressure, unit.c_str());
+    if (pressure_threshold)
+      std::printf("junctions below %.2f %s: %d (%.1f junction-hours)\n", *pressure_threshold, unit.c_str(), k.pressure_deficit_junctions,
+                  k.pressure_deficit_junction_hours);
   }
 
   [[nodiscard]] sofiatwin::water::WaterNetwork load_network() const {

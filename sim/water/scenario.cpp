@@ -111,29 +111,39 @@ double pump_power_kw(const WaterNetwork& net, const Pump& pump, const HydraulicS
   return std::max(gain, 0.0) * q * net.specific_gravity / 8.814 / efficiency * 0.7457;
 }
 
-WaterKpis simulate_kpis(const WaterNetwork& net, double pressure_threshold) {
-  WaterKpis k;
-  const double m3_per_ft3 = 0.3048 * 0.3048 * 0.3048;
-  const auto junctions = static_cast<std::size_t>(net.junction_count);
-  std::vector<char> deficit(junctions, 0);
-  k.min_pressure = std::numeric_limits<double>::infinity();
-  k.max_pressure = -std::numeric_limits<double>::infinity();
-  const auto result = simulate(net, {}, 1.0, [&](long, long step_s, const HydraulicState& s) {
-    const double dt = static_cast<double>(step_s);
-    for (std::size_t j = 0; j < junctions; ++j) {
-      k.demand_m3 += std::max(s.demand_cfs[j], 0.0) * dt * m3_per_ft3;
-      k.delivered_m3 += std::max(s.delivered_cfs[j], 0.0) * dt * m3_per_ft3;
-      k.leakage_m3 += (std::max(s.emitter_cfs[j], 0.0) + leakage_cfs(s, j)) * dt * m3_per_ft3;
-      if (s.demand_cfs[j] <= 0.0) continue;  // pressure matters where water is used
-      const double p = (s.head_ft[j] - net.elevation_ft[j]) * net.units.pressure_per_ft;
-      k.min_pressure = std::min(k.min_pressure, p), k.max_pressure = std::max(k.max_pressure, p);
-      if (p < pressure_threshold) deficit[j] = 1, k.pressure_deficit_junction_hours += dt / 3600.0;
-    }
-    for (const auto& pump : net.pumps) k.pump_energy_kwh += pump_power_kw(net, pump, s) * dt / 3600.0;
-  });
-  k.pressure_deficit_junctions = static_cast<int>(std::count(deficit.begin(), deficit.end(), 1));
-  k.completed = !result.halted;
+KpiMeter::KpiMeter(const WaterNetwork& net, double pressure_threshold)
+    : net_(net), threshold_(pressure_threshold), deficit_(static_cast<std::size_t>(net.junction_count), 0) {
+  kpis_.min_pressure = std::numeric_limits<double>::infinity();
+  kpis_.max_pressure = -std::numeric_limits<double>::infinity();
+}
+
+void KpiMeter::add(long step_s, const HydraulicState& s) {
+  constexpr double m3_per_ft3 = 0.3048 * 0.3048 * 0.3048;
+  const double dt = static_cast<double>(step_s);
+  auto& k = kpis_;
+  for (std::size_t j = 0; j < deficit_.size(); ++j) {
+    k.demand_m3 += std::max(s.demand_cfs[j], 0.0) * dt * m3_per_ft3;
+    k.delivered_m3 += std::max(s.delivered_cfs[j], 0.0) * dt * m3_per_ft3;
+    k.leakage_m3 += (std::max(s.emitter_cfs[j], 0.0) + leakage_cfs(s, j)) * dt * m3_per_ft3;
+    if (s.demand_cfs[j] <= 0.0) continue;  // pressure matters where water is used
+    const double p = (s.head_ft[j] - net_.elevation_ft[j]) * net_.units.pressure_per_ft;
+    k.min_pressure = std::min(k.min_pressure, p), k.max_pressure = std::max(k.max_pressure, p);
+    if (p < threshold_) deficit_[j] = 1, k.pressure_deficit_junction_hours += dt / 3600.0;
+  }
+  for (const auto& pump : net_.pumps) k.pump_energy_kwh += pump_power_kw(net_, pump, s) * dt / 3600.0;
+}
+
+WaterKpis KpiMeter::result(bool completed) const {
+  auto k = kpis_;
+  k.pressure_deficit_junctions = static_cast<int>(std::count(deficit_.begin(), deficit_.end(), 1));
+  k.completed = completed;
   return k;
+}
+
+WaterKpis simulate_kpis(const WaterNetwork& net, double pressure_threshold) {
+  KpiMeter meter(net, pressure_threshold);
+  const auto result = simulate(net, {}, 1.0, [&](long, long step_s, const HydraulicState& s) { meter.add(step_s, s); });
+  return meter.result(!result.halted);
 }
 
 }  // namespace sofiatwin::water

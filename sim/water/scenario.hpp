@@ -43,8 +43,24 @@ struct WaterKpis {
   bool completed = true;             // false when the run stopped early
 };
 
-/// Runs the period and integrates the KPIs over its hydraulic steps (each step's solution held
-/// for its length). `pressure_threshold` in the file's pressure units (e.g. 20 m).
+/// Integrates the KPIs over a run's hydraulic steps, each step's solution held for its length:
+/// give add() to simulate() as its step callback. `pressure_threshold` in the file's pressure
+/// units (e.g. 20 m).
+class KpiMeter {
+ public:
+  KpiMeter(const WaterNetwork& net, double pressure_threshold);
+  void add(long step_s, const HydraulicState& state);
+  /// The totals so far; `completed`: the run reached the end of the period.
+  [[nodiscard]] WaterKpis result(bool completed) const;
+
+ private:
+  const WaterNetwork& net_;
+  double threshold_;
+  WaterKpis kpis_;
+  std::vector<char> deficit_;  // per junction: below the threshold at some step
+};
+
+/// Runs the period and returns its KPIs (KpiMeter).
 WaterKpis simulate_kpis(const WaterNetwork& net, double pressure_threshold);
 
 /// Pump power (kW) at a state: gain x flow x specific gravity / 8.814 / efficiency x 0.7457.

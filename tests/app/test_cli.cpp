@@ -108,9 +108,21 @@ TEST(Cli, HydraulicsWritesEpanetStyleReports) {
   EXPECT_EQ(header, "time_s,node_id,node_type,head,pressure,demand");
   EXPECT_TRUE(std::filesystem::exists(dir / "Hanoi_links.csv"));
   EXPECT_TRUE(std::filesystem::exists(dir / "Hanoi_steps.csv"));
-  const auto eps = run("hydraulics " + sofiatwin::test::shared_data("water/networks/Net1.inp") + " --report-dir " + dir.string());
+  EXPECT_EQ(r.output.find("period:"), std::string::npos) << r.output;  // a snapshot has no period totals
+  EXPECT_NE(r.output.find("pressure at junctions with demand: "), std::string::npos) << r.output;
+  const auto eps = run("hydraulics " + sofiatwin::test::shared_data("water/networks/Net1.inp") + " --report-dir " + dir.string() +
+                       " --pressure-threshold 110");
   ASSERT_EQ(eps.exit_code, 0) << eps.output;
   EXPECT_NE(eps.output.find("Net1: 11 nodes, 13 links, 27 hydraulic steps to 86400 s"), std::string::npos) << eps.output;
+  // period totals: Net1's demand over the day, no leakage, its pump's energy; pressures in psi
+  const auto period = eps.output.find("period: demand ");
+  ASSERT_NE(period, std::string::npos) << eps.output;
+  const double demand_m3 = std::stod(eps.output.substr(period + 15));
+  EXPECT_GT(demand_m3, 5000.0);
+  EXPECT_LT(demand_m3, 7000.0);
+  EXPECT_NE(eps.output.find("leakage 0.0 m3"), std::string::npos) << eps.output;
+  EXPECT_NE(eps.output.find(" psi\njunctions below 110.00 psi: "), std::string::npos) << eps.output;
+  EXPECT_EQ(eps.output.find("junctions below 110.00 psi: 0 "), std::string::npos) << eps.output;  // some fall below 110 psi
   std::ifstream steps(dir / "Net1_steps.csv");
   std::size_t rows = 0;
   for (std::string line; std::getline(steps, line);) ++rows;
