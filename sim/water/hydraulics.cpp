@@ -371,7 +371,7 @@ void HydraulicSolver::node_coefficients(const HydraulicState& s, Eigen::VectorXd
     } else {
       excess -= full;
     }
-    if (leak_fixed_k_[j] > 0 || leak_variable_k_[j] > 0) {
+    if (!leaking_junctions_.empty() && (leak_fixed_k_[j] > 0 || leak_variable_k_[j] > 0)) {
       add_leak_terms(s.leak_fixed_cfs[j], leak_fixed_k_[j], 0.5, net_.elevation_ft[j], values[diagonal_[j]], F[r]);
       add_leak_terms(s.leak_variable_cfs[j], leak_variable_k_[j], 1.5, net_.elevation_ft[j], values[diagonal_[j]], F[r]);
       excess -= leakage_cfs(s, j);
@@ -405,8 +405,8 @@ void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double&
     }
   }
   // pipe leakage last, as EPANET's newflows
-  for (std::size_t j = 0; j < junctions; ++j) {
-    if (leak_fixed_k_[j] <= 0 && leak_variable_k_[j] <= 0) continue;
+  for (const auto leaking : leaking_junctions_) {
+    const auto j = static_cast<std::size_t>(leaking);
     const double pressure_head_ft = s.head_ft[j] - net_.elevation_ft[j];
     const double dq = update_leak_flow(s.leak_fixed_cfs[j], leak_fixed_k_[j], 0.5, pressure_head_ft, relax) +
                       update_leak_flow(s.leak_variable_cfs[j], leak_variable_k_[j], 1.5, pressure_head_ft, relax);
@@ -416,8 +416,8 @@ void HydraulicSolver::update_node_flows(HydraulicState& s, double relax, double&
 }
 
 bool HydraulicSolver::leakage_converged(const HydraulicState& s) const {
-  for (std::size_t j = 0; j < leak_fixed_k_.size(); ++j) {
-    if (leak_fixed_k_[j] <= 0 && leak_variable_k_[j] <= 0) continue;
+  for (const auto leaking : leaking_junctions_) {
+    const auto j = static_cast<std::size_t>(leaking);
     const double h = s.head_ft[j] - net_.elevation_ft[j];
     double expected = 0.0;  // the FAVAD law at this pressure head (none below zero)
     if (h > 0 && leak_fixed_k_[j] > 0) expected += std::sqrt(h / leak_fixed_k_[j]);
@@ -596,9 +596,11 @@ void HydraulicSolver::pipe_leakage_coefficients() {
   }
   leak_fixed_k_.assign(junctions, 0.0);
   leak_variable_k_.assign(junctions, 0.0);
+  leaking_junctions_.clear();
   for (std::size_t j = 0; j < junctions; ++j) {
     if (fixed_area[j] > 0) leak_fixed_k_[j] = 1.0 / (fixed_area[j] * fixed_area[j]);
     if (variable_area[j] > 0) leak_variable_k_[j] = 1.0 / std::pow(variable_area[j], 2.0 / 3.0);
+    if (fixed_area[j] > 0 || variable_area[j] > 0) leaking_junctions_.push_back(static_cast<std::int32_t>(j));
   }
 }
 

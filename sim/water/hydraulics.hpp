@@ -165,6 +165,7 @@ class HydraulicSolver {
   // per junction: EPANET's pipe leakage as two emitters, head h = k q^2 (fixed leak area) and
   // h = k q^(2/3) (area growing with pressure), ft and cfs; 0 = none
   std::vector<double> leak_fixed_k_, leak_variable_k_;
+  std::vector<std::int32_t> leaking_junctions_;  // those with either, in junction order
   parallel::PairTeam team_;        // the two halves of an iteration's parallel parts
   parallel::PairTeam::ShareChooser share_chooser_;  // carries over from one solve to the next
 };
