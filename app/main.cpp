@@ -9,6 +9,7 @@
 #include <ctime>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -267,7 +268,9 @@ struct HydraulicsCommand {
   /// The period's volumes and pump energy (extended period runs), the junctions' pressure range
   /// and, with --pressure-threshold, the junctions below it.
   void print_totals(const sofiatwin::water::WaterNetwork& net, const sofiatwin::water::WaterKpis& k) const {
-    const std::string unit = !net.units.pressure_name.empty() ? net.units.pressure_name : net.units.si ? "m" : "psi";
+    const std::map<std::string, std::string> names = {{"PSI", "psi"}, {"KPA", "kPa"}, {"METERS", "m"}, {"BAR", "bar"}, {"FEET", "ft"}};
+    const auto named = names.find(net.units.pressure_name);
+    const std::string unit = named != names.end() ? named->second : net.units.si ? "m" : "psi";
     if (net.times.duration_s > 0) {
       const double supplied = k.delivered_m3 + k.leakage_m3;
       std::printf("period: demand %.1f m3, delivered %.1f m3, leakage %.1f m3 (%.1f %% of the water supplied), pump energy %.1f kWh\n",

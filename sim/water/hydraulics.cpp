@@ -210,7 +210,7 @@ HydraulicState initial_state(const WaterNetwork& net) {
     if (net.emitter_coefficient[j] > 0) s.emitter_cfs[j] = 1.0;  // EPANET's initial emitter flow
   s.leak_fixed_cfs.assign(static_cast<std::size_t>(net.junction_count), 0.0);
   s.leak_variable_cfs = s.leak_fixed_cfs;
-  for (std::size_t k = 0; k < net.leak_area.size(); ++k) {
+  for (std::size_t k = 0; k < net.leak_area.size() && k < net.leak_expansion.size(); ++k) {
     if (net.leak_area[k] <= 0 && net.leak_expansion[k] <= 0) continue;
     for (const auto end : {net.from_node[k], net.to_node[k]}) {
       if (end >= net.junction_count) continue;

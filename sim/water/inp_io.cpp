@@ -555,7 +555,8 @@ void read_energy(const Reader& r, const std::vector<Line>& lines, WaterNetwork& 
 }
 
 // EPANET 2.3's pipe leakage (FAVAD): link, leak area (mm^2 per 100 length units), expansion rate
-// (mm^2 per unit of head per 100 length units). As EPANET, a line for a pump or valve is ignored.
+// (mm^2 per metre of pressure head per 100 length units, see WaterNetwork). As EPANET, a line for
+// a pump or valve is ignored.
 void read_leakage(const Reader& r, const std::vector<Line>& lines, WaterNetwork& net, const std::unordered_map<std::string, std::int32_t>& link_index) {
   if (lines.empty()) return;
   net.leak_area.assign(net.link_count(), 0.0);
