@@ -56,6 +56,10 @@ const LayerSpec valve_spec{"water_valves", "VALVES", false,
 /// Pump fields after the nodes: GIS field -> .inp keyword.
 const std::pair<const char*, const char*> pump_keywords[] = {{"head_curve", "HEAD"}, {"power_kw", "POWER"}, {"speed", "SPEED"}, {"pattern", "PATTERN"}};
 const char* const table_name = "water_inp";
+/// EPANET 2.3 pipe leakage ([LEAKAGE]) on the pipe layer: leak area per 100 m of pipe, and its
+/// growth per metre of pressure head per 100 m.
+const char* const leak_area_name = "leak_area_mm2_per_100m";
+const char* const leak_expansion_name = "leak_expansion_mm2_per_m_per_100m";
 
 std::string exact(double v) {
   char buffer[32];
@@ -243,6 +247,9 @@ class WaterReader {
     std::vector<int> keyword_fields;
     for (const auto& [name, keyword] : pump_keywords) keyword_fields.push_back(find_field(l->GetLayerDefn(), {name}));
     const int curve_field = find_field(l->GetLayerDefn(), {"curve"});
+    const bool pipes = spec.section == std::string("PIPES");
+    const int leak_area_field = pipes ? find_field(l->GetLayerDefn(), {leak_area_name}) : -1;
+    const int leak_expansion_field = pipes ? find_field(l->GetLayerDefn(), {leak_expansion_name}) : -1;
     const auto visited = for_each_feature(source, ctx_, false, [&](OGRFeature& f, OGRGeometry& g, long long fid) {
       const std::string feature = "feature " + std::to_string(fid);
       const OGRLineString* single = nullptr;
@@ -272,7 +279,11 @@ class WaterReader {
           if (const auto t = token(f, keyword_fields[k]); !t.empty()) line.push_back(pump_keywords[k].second), line.push_back(t);
       orient(shape, line);
       c_.link_shape.push_back(std::move(shape));
-      c_.sections[spec.section].push_back({locate(spec.layer, fid), std::move(line)});
+      const int at = locate(spec.layer, fid);
+      const std::string area = token(f, leak_area_field), expansion = token(f, leak_expansion_field);
+      if (!area.empty() || !expansion.empty())
+        c_.sections["LEAKAGE"].push_back({at, {line[0], area.empty() ? "0" : area, expansion.empty() ? "0" : expansion}});
+      c_.sections[spec.section].push_back({at, std::move(line)});
     });
     require_all(*l, spec, visited);
   }
@@ -436,8 +447,13 @@ class WaterWriter {
 
   void write_lines(const LayerSpec& spec, const char* section) {
     auto fields = schema(spec);
-    const bool valves = std::string(section) == "VALVES";
+    const bool valves = std::string(section) == "VALVES", pipes = std::string(section) == "PIPES";
     if (valves) fields.emplace_back("curve", OFTString);
+    std::unordered_map<std::string, const std::vector<std::string>*> leaks;  // pipe id -> its [LEAKAGE] line
+    if (pipes) {
+      for (const auto& l : sections_["LEAKAGE"]) leaks[l[0]] = &l;
+      if (!leaks.empty()) fields.emplace_back(leak_area_name, OFTReal), fields.emplace_back(leak_expansion_name, OFTReal);
+    }
     const auto& rows = sections_[section];
     if (rows.empty() && valves) return;
     OGRLayer* layer = create_layer(ds_, spec.layer, wkbLineString, crs_, fields);
@@ -449,6 +465,8 @@ class WaterWriter {
         if (gpv_curve) set_token(f, "curve", row[i], false);
         else set_token(f, spec.tokens[i].name, row[i], spec.tokens[i].real);
       }
+      if (const auto leak = leaks.find(row[0]); leak != leaks.end())
+        set_token(f, leak_area_name, (*leak->second)[1], true), set_token(f, leak_expansion_name, (*leak->second)[2], true);
       f.SetGeometryDirectly(line(shape(k)).release());
       add_feature(layer, f);
     }
@@ -489,7 +507,7 @@ class WaterWriter {
         continue;
       }
       if (name == "JUNCTIONS" || name == "RESERVOIRS" || name == "TANKS" || name == "PIPES" || name == "PUMPS" || name == "VALVES" ||
-          name == "EMITTERS")
+          name == "EMITTERS" || name == "LEAKAGE")
         continue;
       for (const auto& text : raw_[name]) row(name, text);
     }

@@ -4,7 +4,9 @@
 //   water_reservoirs (points) id, head_m, pattern
 //   water_tanks      (points) id, elevation_m, init_level_m, min_level_m, max_level_m, diameter_m,
 //                             min_volume_m3, volume_curve, overflow
-//   water_pipes      (lines)  id, node1, node2, length_m, diameter_mm, roughness, minor_loss, status
+//   water_pipes      (lines)  id, node1, node2, length_m, diameter_mm, roughness, minor_loss, status,
+//                             leak_area_mm2_per_100m, leak_expansion_mm2_per_m_per_100m (EPANET 2.3
+//                             [LEAKAGE]; optional)
 //   water_pumps      (lines)  id, node1, node2, head_curve, power_kw, speed, pattern
 //   water_valves     (lines)  id, node1, node2, diameter_mm, type, setting, curve, minor_loss
 //   water_inp        (table)  section, line: the other EPANET sections (OPTIONS, TIMES, PATTERNS,

@@ -83,7 +83,7 @@ TEST_P(WaterLayersRoundTrip, SameNetworkAndSameSolution) {
 
 INSTANTIATE_TEST_SUITE_P(SiNetworks, WaterLayersRoundTrip, ::testing::Values("Richmond_standard", "ZJ_PDA", "exnet-3"));
 
-// EPANET 2.3 pipe leakage goes through the layers (in the water_inp table) and back.
+// EPANET 2.3 pipe leakage goes through the layers (fields of water_pipes) and back.
 TEST(WaterLayers, PipeLeakageComesBack) {
   if (!test::shared_data_present()) GTEST_SKIP() << "../shared/data is not present";
   auto net = water::read_inp(test::shared_data("water/networks/ZJ_PDA.inp"));
@@ -93,7 +93,25 @@ TEST(WaterLayers, PipeLeakageComesBack) {
   const auto original = with_positions(std::move(net));
   const auto dir = test::temp_dir("water_layers_leakage");
   Context c;
-  const auto back = read_water_layers(write_layers(original, (dir / "water.gpkg").string()), original.network.name, c.ctx, nullptr);
+  const auto path = write_layers(original, (dir / "water.gpkg").string());
+  {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    OGRLayer* pipes = ds->GetLayerByName("water_pipes");
+    ASSERT_NE(pipes, nullptr);
+    const int area = pipes->GetLayerDefn()->GetFieldIndex("leak_area_mm2_per_100m");
+    const int expansion = pipes->GetLayerDefn()->GetFieldIndex("leak_expansion_mm2_per_m_per_100m");
+    ASSERT_GE(area, 0);
+    ASSERT_GE(expansion, 0);
+    pipes->ResetReading();
+    const OGRFeatureUniquePtr first(pipes->GetNextFeature());
+    EXPECT_EQ(first->GetFieldAsDouble(area), 0.5);  // the first link is a pipe with a leak
+    EXPECT_EQ(first->GetFieldAsDouble(expansion), 0.02);
+    OGRLayer* table = ds->GetLayerByName("water_inp");
+    ASSERT_NE(table, nullptr);
+    table->SetAttributeFilter("section = 'LEAKAGE'");
+    EXPECT_EQ(table->GetFeatureCount(), 0);  // on the pipes, not in the table
+  }
+  const auto back = read_water_layers(path, original.network.name, c.ctx, nullptr);
   test::expect_same_water_network(original.network, back.network, 1e-12);
   const auto a = water::solve_steady(original.network), b = water::solve_steady(back.network);
   double leakage = 0.0;
@@ -276,4 +294,20 @@ TEST(WaterLayers, BadInputIsNamedByLayerFeatureAndField) {
   const auto missing = error_of(no_geometry);
   EXPECT_NE(missing.find("water_pipes"), std::string::npos) << missing;
   EXPECT_NE(missing.find("1 feature(s) without usable geometry"), std::string::npos) << missing;
+  // a negative leak area on a pipe is named by layer, feature and field
+  const UtilityLayers leaky("water_negative_leak");
+  {
+    GDALDatasetUniquePtr ds(GDALDataset::Open(leaky.gpkg.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
+    OGRLayer* pipes = ds->GetLayerByName("water_pipes");
+    OGRFieldDefn d("leak_area_mm2_per_100m", OFTReal);
+    ASSERT_EQ(pipes->CreateField(&d), OGRERR_NONE);
+    pipes->SetAttributeFilter("id = 'P2'");
+    const OGRFeatureUniquePtr f(pipes->GetNextFeature());
+    ASSERT_NE(f, nullptr);
+    f->SetField("leak_area_mm2_per_100m", -1.0);
+    ASSERT_EQ(pipes->SetFeature(f.get()), OGRERR_NONE);
+  }
+  const auto negative_leak = error_of(leaky);
+  EXPECT_NE(negative_leak.find("water_pipes"), std::string::npos) << negative_leak;
+  EXPECT_NE(negative_leak.find("'P2': field 'leak area' is negative"), std::string::npos) << negative_leak;
 }
