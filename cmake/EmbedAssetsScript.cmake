@@ -1,5 +1,5 @@
-# Writes OUT: a table of (name, bytes) for each file in FILES, as hex byte arrays.
-set(body "#include <string_view>\n#include <stdexcept>\n#include <string>\nnamespace sofiatwin::assets {\nnamespace {\n")
+# Writes OUT: in namespace sofiatwin::NS, a table of (name, bytes) for each file in FILES, as hex byte arrays.
+set(body "#include <string_view>\n#include <stdexcept>\n#include <string>\nnamespace sofiatwin::${NS} {\nnamespace {\n")
 set(table "")
 set(i 0)
 string(REPLACE "|" ";" FILES "${FILES}")

@@ -82,6 +82,7 @@ Buildings make_buildings(std::vector<BuildingInput> inputs, const ImportOptions&
       b.height_source.push_back(HeightSource::class_default);
     }
     b.footprint.push_back(std::move(in.footprint));
+    b.building_class.push_back(in.building_class.empty() ? "yes" : std::move(in.building_class));
     b.source_id.push_back(in.source_id);
     b.base_elevation_m.push_back(std::numeric_limits<double>::quiet_NaN());
   }

@@ -9,7 +9,10 @@
 #include <sstream>
 
 #include "gis/default_model_parts.hpp"
+#include "gis/default_activity.hpp"
+#include "gis/default_transit.hpp"
 #include "gis/default_water.hpp"
+#include "gis/default_zones.hpp"
 #include "gis/errors.hpp"
 
 namespace sofiatwin::assets {
@@ -21,13 +24,13 @@ namespace {
 
 using namespace default_model;
 
+constexpr double max_settled_elevation_m = 1100.0;  // no buildings above (the upper slopes of Vitosha)
+constexpr double traffic_zone_population = 5500.0;  // about 220 traffic zones for 1.2 million inhabitants ...
+constexpr double traffic_zone_extra_area_km2 = 60.0;  // ... plus one per 60 km2 of a district (the rural ones)
+
 struct Facts {
   std::vector<District> districts;
-  struct Road { std::string name, highway; Polyline waypoints; };
-  std::vector<Road> roads;
-  struct Station { std::string line, name; Point2 position; };
-  std::vector<Station> stations;
-  CsvRows service;
+  std::vector<AuthoredRoad> roads;
   Terrain terrain;
   std::vector<WaterSource> water_sources;
 };
@@ -51,7 +54,7 @@ Facts load_facts(const OGRSpatialReference& model_crs) {
   }
   const auto roads = parse_csv(assets::text("roads.csv"));
   for (std::size_t r = 1; r < roads.size(); ++r) {
-    Facts::Road road{roads[r][0], roads[r][1], {}};
+    AuthoredRoad road{roads[r][0], roads[r][1], {}};
     std::stringstream points(roads[r][2]);
     std::string pair;
     while (std::getline(points, pair, '|')) {
@@ -61,10 +64,6 @@ Facts load_facts(const OGRSpatialReference& model_crs) {
     }
     f.roads.push_back(std::move(road));
   }
-  const auto stations = parse_csv(assets::text("metro_stations.csv"));
-  for (std::size_t r = 1; r < stations.size(); ++r)
-    f.stations.push_back({stations[r][0], stations[r][2], project(to_model, std::stod(stations[r][4]), std::stod(stations[r][3]))});
-  f.service = parse_csv(assets::text("metro_service.csv"));
   const auto plants = parse_csv(assets::text("water_sources.csv"));
   for (std::size_t r = 1; r < plants.size(); ++r)
     f.water_sources.push_back({plants[r][0], project(to_model, std::stod(plants[r][2]), std::stod(plants[r][3]))});
@@ -96,26 +95,7 @@ GDALDatasetUniquePtr create_gpkg(const std::string& path) {
 }
 
 void write_districts(GDALDataset& ds, const Lattice& lattice, const Facts& f, const OGRSpatialReference& crs) {
-  // Zone raster (row 0 = north) -> GDALPolygonize -> one multipolygon per district.
-  auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-  GDALDatasetUniquePtr raster(mem->Create("", lattice.nx, lattice.ny, 1, GDT_Int32, nullptr));
-  double transform[6] = {lattice.origin_x_m, lattice.step_m, 0, lattice.origin_y_m + lattice.ny * lattice.step_m, 0, -lattice.step_m};
-  raster->SetGeoTransform(transform);
-  std::vector<std::int32_t> labels(lattice.cell_zone.size());
-  for (int j = 0; j < lattice.ny; ++j)
-    for (int i = 0; i < lattice.nx; ++i) labels[static_cast<std::size_t>(lattice.ny - 1 - j) * lattice.nx + i] = lattice.zone(i, j) + 1;
-  auto* band = raster->GetRasterBand(1);
-  if (band->RasterIO(GF_Write, 0, 0, lattice.nx, lattice.ny, labels.data(), lattice.nx, lattice.ny, GDT_Int32, 0, 0) != CE_None)
-    throw InputError("default model: cannot write the zone raster");
-  auto* memv = GetGDALDriverManager()->GetDriverByName("Memory");
-  GDALDatasetUniquePtr polys(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
-  OGRLayer* polygon_layer = create_layer(*polys, "p", wkbPolygon, crs, {{"zone", OFTInteger}});
-  GDALPolygonize(band, band, polygon_layer, 0, nullptr, nullptr, nullptr);
-  std::vector<OGRMultiPolygon> parts(f.districts.size());
-  for (auto& feature : *polygon_layer) {
-    const int z = feature->GetFieldAsInteger(0) - 1;
-    if (z >= 0) parts[static_cast<std::size_t>(z)].addGeometry(feature->GetGeometryRef());
-  }
+  const auto parts = polygonize_cells(lattice, lattice.cell_zone, f.districts.size(), crs);
   OGRLayer* layer = create_layer(ds, "districts", wkbMultiPolygon, crs,
                                  {{"code", OFTString}, {"name", OFTString}, {"name_en", OFTString}, {"population", OFTReal}});
   for (std::size_t z = 0; z < f.districts.size(); ++z) {
@@ -137,11 +117,18 @@ int spacing_steps(double persons_per_km2) {
   return 8;
 }
 
-void add_edge(EdgeMap& edges, const Lattice& l, int i0, int j0, int i1, int j1, RoadClass cls) {
+/// The authored road's name on each lattice edge it was traced along (the highest class wins).
+using EdgeNames = std::map<std::pair<std::int64_t, std::int64_t>, std::string>;
+
+void add_edge(EdgeMap& edges, const Lattice& l, int i0, int j0, int i1, int j1, RoadClass cls, EdgeNames* names = nullptr,
+              const std::string& name = {}) {
   auto id = [&](int i, int j) { return static_cast<std::int64_t>(j) * (l.nx + 1) + i; };
   const std::int64_t a = id(i0, j0), b = id(i1, j1);
-  auto [it, added] = edges.emplace(std::make_pair(std::min(a, b), std::max(a, b)), cls);
-  if (!added) it->second = std::min(it->second, cls);  // a lower enum value is a higher class
+  const auto key = std::make_pair(std::min(a, b), std::max(a, b));
+  auto [it, added] = edges.emplace(key, cls);
+  const bool higher = added || cls < it->second;  // a lower enum value is a higher class
+  if (!added) it->second = std::min(it->second, cls);
+  if (names && (higher || !names->count(key))) (*names)[key] = name;
 }
 
 void add_local_streets(EdgeMap& edges, const Lattice& l, const std::vector<double>& density) {
@@ -165,40 +152,28 @@ void add_local_streets(EdgeMap& edges, const Lattice& l, const std::vector<doubl
     }
 }
 
-/// An authored road traced onto the lattice: the chain of nearest lattice nodes, 8-neighbour steps.
-void add_traced_road(EdgeMap& edges, const Lattice& l, const Polyline& waypoints, RoadClass cls) {
-  auto nearest = [&](Point2 p) {
-    return std::make_pair(std::clamp(static_cast<int>(std::lround((p.x_m - l.origin_x_m) / l.step_m)), 0, l.nx),
-                          std::clamp(static_cast<int>(std::lround((p.y_m - l.origin_y_m) / l.step_m)), 0, l.ny));
-  };
-  auto current = nearest(waypoints.front());
-  for (std::size_t k = 1; k < waypoints.size(); ++k) {
-    const auto target = nearest(waypoints[k]);
-    while (current != target) {
-      const int di = (target.first > current.first) - (target.first < current.first);
-      const int dj = (target.second > current.second) - (target.second < current.second);
-      // step diagonally only while both offsets are comparable, so the trace stays near the line
-      const int ai = std::abs(target.first - current.first), aj = std::abs(target.second - current.second);
-      const int si = (2 * ai >= aj) ? di : 0, sj = (2 * aj >= ai) ? dj : 0;
-      add_edge(edges, l, current.first, current.second, current.first + si, current.second + sj, cls);
-      current = {current.first + si, current.second + sj};
-    }
-  }
+/// An authored road traced onto the lattice (8-neighbour steps).
+void add_traced_road(EdgeMap& edges, EdgeNames& names, const Lattice& l, const Polyline& waypoints, RoadClass cls,
+                     const std::string& name) {
+  const auto nodes = trace_on_lattice(l, waypoints);
+  for (std::size_t k = 1; k < nodes.size(); ++k)
+    add_edge(edges, l, nodes[k - 1].first, nodes[k - 1].second, nodes[k].first, nodes[k].second, cls, &names, name);
 }
 
-EdgeMap street_edges(const Lattice& l, const Facts& f, const std::vector<double>& density) {
+EdgeMap street_edges(const Lattice& l, const Facts& f, const std::vector<double>& density, EdgeNames& names) {
   EdgeMap edges;
   add_local_streets(edges, l, density);
-  for (const auto& road : f.roads) add_traced_road(edges, l, road.waypoints, *parse_road_class(road.highway));
+  for (const auto& road : f.roads) add_traced_road(edges, names, l, road.waypoints, *parse_road_class(road.highway), road.name);
   return edges;
 }
 
-void write_roads(GDALDataset& ds, const Lattice& l, const EdgeMap& edges, const OGRSpatialReference& crs) {
-  OGRLayer* layer = create_layer(ds, "roads", wkbLineString, crs, {{"highway", OFTString}});
+void write_roads(GDALDataset& ds, const Lattice& l, const EdgeMap& edges, const EdgeNames& names, const OGRSpatialReference& crs) {
+  OGRLayer* layer = create_layer(ds, "roads", wkbLineString, crs, {{"highway", OFTString}, {"name", OFTString}});
   ds.StartTransaction();
   for (const auto& [key, cls] : edges) {
     OGRFeature feature(layer->GetLayerDefn());
     feature.SetField("highway", std::string(road_class_name(cls)).c_str());
+    if (const auto named = names.find(key); named != names.end()) feature.SetField("name", named->second.c_str());
     OGRLineString line;
     for (auto id : {key.first, key.second}) {
       const auto p = l.node(static_cast<int>(id % (l.nx + 1)), static_cast<int>(id / (l.nx + 1)));
@@ -221,26 +196,31 @@ BuildingStyle style_for(double persons_per_km2) {
   return {"house", 4, 1, 3, 0.8};
 }
 
-void write_buildings(GDALDataset& ds, const Lattice& l, const Facts& f, const std::vector<double>& density, Rng& rng,
-                     const OGRSpatialReference& crs) {
+void write_buildings(GDALDataset& ds, const Lattice& l, const Facts& f, const std::vector<double>& density, const EdgeMap& edges,
+                     const std::vector<double>& residents, Rng& rng, const OGRSpatialReference& crs) {
   OGRLayer* layer = create_layer(ds, "buildings", wkbPolygon, crs,
                                  {{"building", OFTString}, {"building:levels", OFTInteger}, {"height", OFTReal}});
   ds.StartTransaction();
+  OGRSpatialReference wgs84;
+  wgs84.importFromEPSG(4326);
+  const auto workplaces = write_activity_buildings(*layer, l, f.districts, edges, residents, f.terrain.centre, Reprojector(wgs84, crs), rng);
   const double usable_m = l.step_m - 40.0;  // keep 20 m from the streets on each side
   for (int j = 0; j < l.ny; ++j)
     for (int i = 0; i < l.nx; ++i) {
       const int z = l.zone(i, j);
-      if (z < 0 || f.terrain.elevation_m(l.cell_centre(i, j)) > 1100.0) continue;
+      if (z < 0 || f.terrain.elevation_m(l.cell_centre(i, j)) > max_settled_elevation_m) continue;
+      // residential buildings on the part of the cell that workplaces leave (north of them)
+      const double taken_m = workplaces[static_cast<std::size_t>(j) * l.nx + i], free_m = usable_m - taken_m;
       const auto style = style_for(density[static_cast<std::size_t>(z)]);
       const double expected = density[static_cast<std::size_t>(z)] * (l.step_m * l.step_m / 1e6) / style.persons_per_building;
-      const int count = std::min(16, static_cast<int>(expected + rng.uniform()));  // stochastic rounding
-      if (count == 0) continue;
+      const int count = std::min(16, static_cast<int>(expected * free_m / usable_m + rng.uniform()));  // stochastic rounding
+      if (count == 0 || free_m < 20.0) continue;
       const int slots = static_cast<int>(std::ceil(std::sqrt(count)));
-      const double slot_m = usable_m / slots;
+      const double slot_m = usable_m / slots, slot_y_m = free_m / slots;
       const Point2 corner = l.node(i, j);
       for (int b = 0; b < count; ++b) {
-        const double cx = corner.x_m + 20 + (b % slots + 0.5) * slot_m, cy = corner.y_m + 20 + (b / slots + 0.5) * slot_m;
-        const double w = slot_m * rng.between(0.5, 0.8), h = w * rng.between(style.width_share, 1.0);
+        const double cx = corner.x_m + 20 + (b % slots + 0.5) * slot_m, cy = corner.y_m + 20 + taken_m + (b / slots + 0.5) * slot_y_m;
+        const double w = slot_m * rng.between(0.5, 0.8), h = std::min(w * rng.between(style.width_share, 1.0), slot_y_m * 0.8);
         OGRLinearRing ring;
         for (auto [sx, sy] : {std::pair{-1, -1}, {1, -1}, {1, 1}, {-1, 1}, {-1, -1}}) ring.addPoint(cx + sx * w / 2, cy + sy * h / 2);
         OGRPolygon polygon;
@@ -276,69 +256,6 @@ void write_dem(const std::string& path, const Lattice& l, const Terrain& terrain
     throw InputError("default model: cannot write the DEM");
 }
 
-void write_text(const std::string& path, const std::string& text) {
-  VSILFILE* file = VSIFOpenL(path.c_str(), "wb");
-  VSIFWriteL(text.data(), 1, text.size(), file);
-  VSIFCloseL(file);
-}
-
-std::string hhmmss(double seconds) {
-  const auto s = static_cast<int>(std::lround(seconds));
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-  return buffer;
-}
-
-/// A GTFS feed for the four metro lines: stations from the facts, service from metro_service.csv.
-void write_metro_gtfs(const std::string& folder, const Facts& f) {
-  VSIMkdir(folder.c_str(), 0755);
-  std::map<std::string, int> stop_of;
-  std::string stops = "stop_id,stop_name,stop_lat,stop_lon\n";
-  std::string routes = "route_id,route_short_name,route_long_name,route_type,route_color\n";
-  std::string trips = "route_id,service_id,trip_id,direction_id\n";
-  std::string times = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n";
-  const auto station_rows = parse_csv(assets::text("metro_stations.csv"));
-  for (std::size_t r = 1; r < station_rows.size(); ++r) {
-    const auto& row = station_rows[r];
-    if (stop_of.emplace(row[2], static_cast<int>(stop_of.size())).second)
-      stops += "S" + std::to_string(stop_of[row[2]]) + ",\"" + row[2] + "\"," + row[3] + "," + row[4] + "\n";
-  }
-  int trip_id = 0;
-  for (std::size_t r = 1; r < f.service.size(); ++r) {
-    const auto& s = f.service[r];
-    const std::string line = s[0];
-    routes += line + "," + line + ",Метролиния " + line + ",1," + s[1] + "\n";
-    std::vector<const Facts::Station*> seq;
-    for (const auto& st : f.stations)
-      if (st.line == line) seq.push_back(&st);
-    const double peak = std::stod(s[2]) * 60, offpeak = std::stod(s[3]) * 60, speed_ms = std::stod(s[6]) / 3.6;
-    const double dwell = std::stod(s[7]);
-    for (int direction = 0; direction < 2; ++direction) {
-      if (direction == 1) std::reverse(seq.begin(), seq.end());
-      for (double t = std::stod(s[4]) * 3600; t < std::stod(s[5]) * 3600;) {
-        const std::string id = "T" + std::to_string(trip_id++);
-        trips += line + ",weekday," + id + "," + std::to_string(direction) + "\n";
-        double clock = t;
-        for (std::size_t k = 0; k < seq.size(); ++k) {
-          if (k > 0) clock += distance_m(seq[k - 1]->position, seq[k]->position) / speed_ms;
-          times += id + "," + hhmmss(clock) + "," + hhmmss(clock + dwell) + ",S" + std::to_string(stop_of[seq[k]->name]) +
-                   "," + std::to_string(k + 1) + "\n";
-          clock += dwell;
-        }
-        const int hour = static_cast<int>(t / 3600);
-        t += (hour == 7 || hour == 8 || hour == 17 || hour == 18) ? peak : offpeak;
-      }
-    }
-  }
-  write_text(folder + "/stops.txt", stops);
-  write_text(folder + "/routes.txt", routes);
-  write_text(folder + "/trips.txt", trips);
-  write_text(folder + "/stop_times.txt", times);
-  write_text(folder + "/calendar.txt",
-             "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
-             "weekday,1,1,1,1,1,0,0,20260101,20261231\n");
-}
-
 /// Removes the in-memory folder when the build ends, whatever happens.
 struct VsimemFolder {
   std::string path;
@@ -357,23 +274,36 @@ CityModel build_default_model(const DefaultModelOptions& options, const ImportOp
   VSIMkdir(folder.path.c_str(), 0755);
   const std::string gpkg = folder.path + "/default.gpkg";
   WaterSummary water;
+  std::vector<double> residents;
   {
     auto ds = create_gpkg(gpkg);
     Rng rng{options.seed};
     write_districts(*ds, lattice, facts, crs);
-    const auto edges = street_edges(lattice, facts, density);
-    write_roads(*ds, lattice, edges, crs);
-    write_buildings(*ds, lattice, facts, density, rng, crs);
+    residents = cell_population(lattice, facts.districts, facts.terrain, max_settled_elevation_m);
+    write_traffic_zones(*ds, lattice, facts.districts,
+                        make_traffic_zones(lattice, facts.districts, residents, traffic_zone_population, traffic_zone_extra_area_km2), crs);
+    EdgeNames names;
+    const auto edges = street_edges(lattice, facts, density, names);
+    write_roads(*ds, lattice, edges, names, crs);
+    write_buildings(*ds, lattice, facts, density, edges, residents, rng, crs);
     water = write_default_water(*ds, crs, lattice, edges, facts.terrain, density, facts.water_sources);
   }
   write_dem(folder.path + "/dem.tif", lattice, facts.terrain, crs);
-  write_metro_gtfs(folder.path + "/gtfs", facts);
+  {
+    OGRSpatialReference wgs84;
+    wgs84.importFromEPSG(4326);
+    const Reprojector to_model(wgs84, crs), to_wgs84(crs, wgs84);
+    auto lines = authored_lines(to_model);
+    for (auto& bus : synthetic_bus_lines(lattice, facts.roads, residents)) lines.push_back(std::move(bus));
+    write_gtfs(folder.path + "/gtfs", lines, to_wgs84);
+  }
   if (progress) {
     const std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
-    progress->stage_done("default model", "districts, streets, buildings, terrain and metro generated from assets/sofia", s.count());
+    progress->stage_done("default model", "districts, traffic zones, streets, buildings, terrain, transit and water generated from assets/sofia", s.count());
   }
   ImportSources sources;
   sources.districts = gpkg + ":districts";
+  sources.traffic_zones = gpkg + ":traffic_zones";
   sources.roads = gpkg + ":roads";
   sources.buildings = gpkg + ":buildings";
   sources.dem = folder.path + "/dem.tif";
@@ -391,7 +321,8 @@ CityModel build_default_model(const DefaultModelOptions& options, const ImportOp
                         std::to_string(water.dropped_nodes) + " street nodes without a gravity feed left out");
   // The generated layers are a function of the embedded assets and the seed: record those.
   model.sources.clear();
-  for (const char* asset : {"districts.csv", "metro_stations.csv", "roads.csv", "metro_service.csv", "water_sources.csv"})
+  for (const char* asset : {"districts.csv", "metro_stations.csv", "roads.csv", "metro_service.csv", "surface_lines.csv", "surface_service.csv",
+                            "water_sources.csv", "administrations.csv", "employment.csv", "universities.csv"})
     model.sources.push_back({"default-model asset", std::string("assets/sofia/") + asset, sha256_hex(assets::text(asset))});
   model.sources.push_back({"default-model seed", std::to_string(options.seed), {}});
   return model;

@@ -1,5 +1,7 @@
 #include "default_model_parts.hpp"
 
+#include <gdal_alg.h>
+
 #include <algorithm>
 
 namespace sofiatwin::gis::default_model {
@@ -82,6 +84,56 @@ std::vector<double> zone_density(const Lattice& lattice, const std::vector<Distr
   for (std::size_t z = 0; z < districts.size(); ++z)
     density[z] = cells[z] > 0 ? districts[z].population / (cells[z] * cell_km2) : 0.0;
   return density;
+}
+
+std::vector<std::pair<int, int>> trace_on_lattice(const Lattice& l, const Polyline& waypoints) {
+  auto nearest = [&](Point2 p) {
+    return std::make_pair(std::clamp(static_cast<int>(std::lround((p.x_m - l.origin_x_m) / l.step_m)), 0, l.nx),
+                          std::clamp(static_cast<int>(std::lround((p.y_m - l.origin_y_m) / l.step_m)), 0, l.ny));
+  };
+  std::vector<std::pair<int, int>> nodes;
+  if (waypoints.empty()) return nodes;
+  nodes.push_back(nearest(waypoints.front()));
+  for (std::size_t k = 1; k < waypoints.size(); ++k) {
+    const auto target = nearest(waypoints[k]);
+    auto current = nodes.back();
+    while (current != target) {
+      const int di = (target.first > current.first) - (target.first < current.first);
+      const int dj = (target.second > current.second) - (target.second < current.second);
+      // step diagonally only while both offsets are comparable, so the trace stays near the line
+      const int ai = std::abs(target.first - current.first), aj = std::abs(target.second - current.second);
+      const int si = (2 * ai >= aj) ? di : 0, sj = (2 * aj >= ai) ? dj : 0;
+      current = {current.first + si, current.second + sj};
+      nodes.push_back(current);
+    }
+  }
+  return nodes;
+}
+
+std::vector<OGRMultiPolygon> polygonize_cells(const Lattice& lattice, const std::vector<int>& cell_label, std::size_t count,
+                                              const OGRSpatialReference& crs) {
+  // Label raster (row 0 = north) -> GDALPolygonize -> the polygons of each label.
+  auto* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+  GDALDatasetUniquePtr raster(mem->Create("", lattice.nx, lattice.ny, 1, GDT_Int32, nullptr));
+  double transform[6] = {lattice.origin_x_m, lattice.step_m, 0, lattice.origin_y_m + lattice.ny * lattice.step_m, 0, -lattice.step_m};
+  raster->SetGeoTransform(transform);
+  std::vector<std::int32_t> labels(cell_label.size());
+  for (int j = 0; j < lattice.ny; ++j)
+    for (int i = 0; i < lattice.nx; ++i)
+      labels[static_cast<std::size_t>(lattice.ny - 1 - j) * lattice.nx + i] = cell_label[static_cast<std::size_t>(j) * lattice.nx + i] + 1;
+  auto* band = raster->GetRasterBand(1);
+  if (band->RasterIO(GF_Write, 0, 0, lattice.nx, lattice.ny, labels.data(), lattice.nx, lattice.ny, GDT_Int32, 0, 0) != CE_None)
+    throw InputError("default model: cannot write a zone raster");
+  auto* memv = GetGDALDriverManager()->GetDriverByName("Memory");
+  GDALDatasetUniquePtr polys(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+  OGRLayer* polygon_layer = create_layer(*polys, "p", wkbPolygon, crs, {{"zone", OFTInteger}});
+  GDALPolygonize(band, band, polygon_layer, 0, nullptr, nullptr, nullptr);
+  std::vector<OGRMultiPolygon> parts(count);
+  for (auto& feature : *polygon_layer) {
+    const int z = feature->GetFieldAsInteger(0) - 1;
+    if (z >= 0 && static_cast<std::size_t>(z) < count) parts[static_cast<std::size_t>(z)].addGeometry(feature->GetGeometryRef());
+  }
+  return parts;
 }
 
 OGRLayer* create_layer(GDALDataset& ds, const char* name, OGRwkbGeometryType type, const OGRSpatialReference& crs,

@@ -63,6 +63,13 @@ void assign_zones(Lattice& lattice, const std::vector<District>& districts);
 /// Persons per km2 of each district over its lattice area.
 std::vector<double> zone_density(const Lattice& lattice, const std::vector<District>& districts);
 
+/// The chain of lattice nodes (i, j) nearest to a polyline, in 8-neighbour steps that stay near it.
+std::vector<std::pair<int, int>> trace_on_lattice(const Lattice& lattice, const Polyline& waypoints);
+
+/// One multipolygon per label 0..count-1 of a cell labelling (-1 = no zone), by GDALPolygonize.
+std::vector<OGRMultiPolygon> polygonize_cells(const Lattice& lattice, const std::vector<int>& cell_label, std::size_t count,
+                                              const OGRSpatialReference& crs);
+
 /// Creates a layer of the generated in-memory sources with the given fields.
 OGRLayer* create_layer(GDALDataset& ds, const char* name, OGRwkbGeometryType type, const OGRSpatialReference& crs,
                        std::initializer_list<std::pair<const char*, OGRFieldType>> fields);

@@ -8,7 +8,7 @@
 #include <unordered_map>
 
 #include "gis/errors.hpp"
-#include "gis/spatial_grid.hpp"
+#include "sim/core/spatial_grid.hpp"
 
 namespace sofiatwin::gis::default_model {
 namespace {

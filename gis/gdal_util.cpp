@@ -3,6 +3,7 @@
 #include <cpl_error.h>
 #include <cpl_vsi.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -221,6 +222,50 @@ std::optional<double> parse_double(const std::string& text) {
   while (*end == ' ' || *end == '\t') ++end;
   if (*end != '\0' || !std::isfinite(value)) return std::nullopt;
   return value;
+}
+
+std::unique_ptr<OGRLineString> make_ogr_line(const Polyline& line) {
+  auto out = std::make_unique<OGRLineString>();
+  out->setNumPoints(static_cast<int>(line.size()));
+  for (std::size_t i = 0; i < line.size(); ++i) out->setPoint(static_cast<int>(i), line[i].x_m, line[i].y_m);
+  return out;
+}
+
+std::unique_ptr<OGRPolygon> make_ogr_polygon(const Polygon& polygon) {
+  auto out = std::make_unique<OGRPolygon>();
+  for (const auto& ring : polygon) {
+    auto r = std::make_unique<OGRLinearRing>();
+    r->setNumPoints(static_cast<int>(ring.size()));
+    for (std::size_t i = 0; i < ring.size(); ++i) r->setPoint(static_cast<int>(i), ring[i].x_m, ring[i].y_m);
+    out->addRingDirectly(r.release());
+  }
+  return out;
+}
+
+std::unique_ptr<OGRMultiPolygon> make_ogr_multipolygon(const MultiPolygon& shape) {
+  auto out = std::make_unique<OGRMultiPolygon>();
+  for (const auto& polygon : shape) out->addGeometryDirectly(make_ogr_polygon(polygon).release());
+  return out;
+}
+
+void write_gpkg_atomically(const std::string& path, const std::function<void(const std::string& temporary)>& write) {
+  const std::string temporary = path + ".partial-" + std::to_string(::getpid()) + ".gpkg";
+  VSIUnlink(temporary.c_str());
+  GdalErrorCapture capture;
+  try {
+    write(temporary);
+  } catch (const InputError& e) {
+    VSIUnlink(temporary.c_str());
+    const auto gdal = capture.last_message();
+    throw InputError(std::string(e.what()) + (gdal.empty() ? "" : " (" + gdal + ")"));
+  } catch (...) {
+    VSIUnlink(temporary.c_str());
+    throw;
+  }
+  if (VSIRename(temporary.c_str(), path.c_str()) != 0) {
+    VSIUnlink(temporary.c_str());
+    throw InputError(path + ": cannot be written (rename of the temporary file failed)");
+  }
 }
 
 }  // namespace sofiatwin::gis

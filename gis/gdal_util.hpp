@@ -4,6 +4,7 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,6 +74,16 @@ int find_field(OGRFeatureDefn* definition, const std::vector<std::string>& candi
 Polyline to_polyline(const OGRLineString& line);
 Polygon to_polygon(const OGRPolygon& polygon);
 MultiPolygon to_multipolygon(const OGRGeometry& geometry);
+
+/// Model geometry as OGR geometry (for writing layers).
+std::unique_ptr<OGRLineString> make_ogr_line(const Polyline& line);
+std::unique_ptr<OGRPolygon> make_ogr_polygon(const Polygon& polygon);
+std::unique_ptr<OGRMultiPolygon> make_ogr_multipolygon(const MultiPolygon& shape);
+
+/// Writes a GeoPackage through `write` into a temporary file beside `path`, renamed over it at
+/// the end; on any failure the temporary file is removed, `path` is left as it was, and the
+/// InputError names the path and GDAL's message.
+void write_gpkg_atomically(const std::string& path, const std::function<void(const std::string& temporary)>& write);
 
 /// SHA-256 of a file read through GDAL's virtual file system (works for /vsimem/ too).
 std::string file_sha256(const std::string& path);

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "gis/raster_ops.hpp"
 #include "gis/readers.hpp"
@@ -50,7 +51,7 @@ void sample_dem(CityModel& model, const std::string& path, const ImportContext& 
   for (std::size_t b = 0; b < model.buildings.size(); ++b)
     model.buildings.base_elevation_m[b] = dem.sample(footprint_centre(model.buildings.footprint[b]));
   if (missing > 0)
-    ctx.report->warn(path, "band 1", {}, {}, std::to_string(missing) + " road nodes (zone centroids included) lie outside the DEM or on no-data cells; elevation left empty");
+    ctx.report->warn(path, "band 1", {}, {}, std::to_string(missing) + " road nodes lie outside the DEM or on no-data cells; elevation left empty");
   model.elevation = warp_elevation(path, ctx);
 }
 
@@ -74,6 +75,24 @@ void check_extent(const CityModel& model, ImportReport& report) {
     if (n > 0) report.warn("extent", layer, {}, {}, std::to_string(n) + " features lie outside the zones' extent");
 }
 
+/// The district holding p: the one whose polygon contains it, else the one with the nearest label point.
+std::int32_t district_at(const Zones& districts, Point2 p) {
+  std::int32_t nearest = -1;
+  double nearest_m = std::numeric_limits<double>::infinity();
+  for (std::size_t d = 0; d < districts.size(); ++d) {
+    if (contains(districts.boundary[d], p)) return static_cast<std::int32_t>(d);
+    if (const double m = distance_m(p, districts.centroid[d]); m < nearest_m) nearest_m = m, nearest = static_cast<std::int32_t>(d);
+  }
+  return nearest;
+}
+
+/// Each zone of the finer zonings gets the district holding its label point; districts are their own.
+void assign_districts(CityModel& model) {
+  for (std::size_t d = 0; d < model.zones.size(); ++d) model.zones.district[d] = static_cast<std::int32_t>(d);
+  for (Zones* zones : {&model.neighbourhoods, &model.traffic_zones})
+    for (std::size_t z = 0; z < zones->size(); ++z) zones->district[z] = district_at(model.zones, zones->centroid[z]);
+}
+
 }  // namespace
 
 CityModel import_city(const ImportSources& sources, const ImportOptions& options, ProgressSink* progress) {
@@ -81,12 +100,13 @@ CityModel import_city(const ImportSources& sources, const ImportOptions& options
   model.crs = options.model_crs;
   ImportContext ctx{make_crs(options.model_crs), std::nullopt, options, &model.report};
   if (options.input_crs) ctx.input_crs = make_crs(*options.input_crs);
-  if (options.snap_tolerance_m < 0 || options.storey_height_m <= 0 || options.connectors_per_zone < 1)
-    throw InputError("options: snap tolerance must be >= 0, storey height > 0 and connectors per zone >= 1");
+  if (options.snap_tolerance_m < 0 || options.storey_height_m <= 0)
+    throw InputError("options: snap tolerance must be >= 0 and storey height > 0");
   StageTimer stage(progress);
 
   const std::pair<const char*, const std::optional<std::string>*> roles[] = {
-      {"districts", &sources.districts}, {"neighbourhoods", &sources.neighbourhoods}, {"gtfs", &sources.gtfs},
+      {"districts", &sources.districts}, {"neighbourhoods", &sources.neighbourhoods},
+      {"traffic_zones", &sources.traffic_zones}, {"places", &sources.places}, {"parking", &sources.parking}, {"gtfs", &sources.gtfs},
       {"osm", &sources.osm}, {"roads", &sources.roads}, {"buildings", &sources.buildings},
       {"population", &sources.population}, {"dem", &sources.dem}, {"water", &sources.water}};
   for (const auto& [role, value] : roles)
@@ -102,10 +122,15 @@ CityModel import_city(const ImportSources& sources, const ImportOptions& options
       model.neighbourhoods = read_zones(*sources.neighbourhoods, ctx);
       return std::to_string(model.neighbourhoods.size()) + " neighbourhoods";
     });
+  if (sources.traffic_zones)
+    stage.run("traffic zones", [&] {
+      model.traffic_zones = read_zones(*sources.traffic_zones, ctx);
+      return std::to_string(model.traffic_zones.size()) + " traffic zones";
+    });
   if (sources.population)
     stage.run("population", [&] {
       double total = 0;
-      for (Zones* zones : {&model.zones, &model.neighbourhoods}) {
+      for (Zones* zones : {&model.zones, &model.neighbourhoods, &model.traffic_zones}) {
         if (zones->size() == 0) continue;
         zones->population = zonal_sums(*sources.population, *zones, ctx);
         if (zones == &model.zones)
@@ -115,6 +140,17 @@ CityModel import_city(const ImportSources& sources, const ImportOptions& options
                                                          std::to_string(static_cast<long long>(std::llround(total))) + " in all");
       return std::to_string(static_cast<long long>(std::llround(total))) + " inhabitants in the zones";
     });
+
+  assign_districts(model);
+  stage.run("places", [&] {
+    model.places = sources.places ? read_places(*sources.places, ctx) : sofia_administrations(ctx);
+    for (std::size_t i = 0; i < model.places.size(); ++i) model.places.district[i] = district_at(model.zones, model.places.position[i]);
+    return std::to_string(model.places.size()) + (sources.places ? " places" : " administrations of Sofia (embedded)");
+  });
+  stage.run("parking", [&] {
+    model.parking = sources.parking ? read_parking_zones(*sources.parking, ctx) : sofia_parking_zones(ctx);
+    return std::to_string(model.parking.size()) + (sources.parking ? " paid-parking zones" : " paid-parking zones of Sofia (embedded)");
+  });
 
   std::vector<RoadLine> lines;
   std::vector<BuildingInput> building_inputs;
@@ -132,7 +168,7 @@ CityModel import_city(const ImportSources& sources, const ImportOptions& options
       return std::to_string(more.size()) + " lines";
     });
   stage.run("road network", [&] {
-    model.roads = build_road_network(lines, model.zones, options, model.report);
+    model.roads = build_road_network(lines, options, model.report);
     return std::to_string(model.roads.nodes.size()) + " nodes, " + std::to_string(model.roads.links.size()) + " links";
   });
   if (sources.buildings)

@@ -12,6 +12,11 @@ namespace sofiatwin::gis {
 struct ImportSources {
   std::optional<std::string> districts;       // polygons -> zones
   std::optional<std::string> neighbourhoods;  // polygons -> a finer zoning, stored beside the zones
+  std::optional<std::string> traffic_zones;   // polygons -> zones made for transport modelling
+  std::optional<std::string> places;          // points: kind (municipality|district_administration), name;
+                                              // default: Sofia's administrations (assets/sofia/administrations.csv)
+  std::optional<std::string> parking;         // polygons: name, rate_eur_per_h; default: Sofia's Blue and
+                                              // Green zones (assets/sofia/paid_parking.csv)
   std::optional<std::string> gtfs;            // GTFS zip or folder
   std::optional<std::string> osm;             // OSM XML/PBF: highway ways and buildings
   std::optional<std::string> roads;           // any line layer
@@ -26,7 +31,6 @@ struct ImportOptions {
   std::optional<std::string> input_crs;  // for layers that carry no CRS (e.g. CSV)
   double snap_tolerance_m = 2.0;
   double storey_height_m = 3.0;
-  int connectors_per_zone = 3;
   std::string population_field;  // empty: auto-detect (population, population_estimate, pop)
 };
 

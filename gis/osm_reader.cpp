@@ -41,6 +41,7 @@ void read_osm_roads(const std::string& path, const ImportContext& ctx, std::vect
     line.road_class = road_class;
     const int id = f.GetFieldIndex("osm_id");
     line.source_id = id >= 0 ? f.GetFieldAsInteger64(id) : f.GetFID();
+    if (auto v = tag(f, "name", "name")) line.name = *v;
     if (auto v = tag(f, "lanes", "lanes")) line.lanes_total = parse_metres(*v);
     if (auto v = tag(f, "maxspeed", "maxspeed")) line.speed_kmh = parse_speed_kmh(*v);
     if (auto v = tag(f, "oneway", "oneway")) line.oneway = parse_oneway(*v);

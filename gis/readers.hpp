@@ -17,6 +17,7 @@ Zones read_zones(const std::string& source, const ImportContext& ctx);
 struct RoadLine {
   Polyline shape;
   std::int64_t source_id = -1;
+  std::string name;  // the street's name (OSM `name`), may be empty
   std::optional<RoadClass> road_class;
   std::optional<double> lanes_total;
   std::optional<double> speed_kmh;
@@ -24,7 +25,7 @@ struct RoadLine {
   int oneway = 0;  // 0 two-way, 1 forward only, -1 backward only
 };
 
-/// Any line layer: fields highway|class|fclass, lanes, maxspeed, oneway, width|width_m, osm_id.
+/// Any line layer: fields highway|class|fclass, name, lanes, maxspeed, oneway, width|width_m, osm_id.
 std::vector<RoadLine> read_road_layer(const std::string& source, const ImportContext& ctx);
 
 /// One building footprint as read.
@@ -52,6 +53,16 @@ std::optional<std::string> osm_tag(const std::string& other_tags, const std::str
 std::optional<double> parse_speed_kmh(const std::string& text);  // "50", "50 km/h", "30 mph"
 std::optional<double> parse_metres(const std::string& text);     // "12", "12 m", "12.5m"
 int parse_oneway(const std::string& text);                       // yes/true/1 -> 1, -1/reverse -> -1
+
+/// Points with a kind (municipality | district_administration) and a name.
+Places read_places(const std::string& source, const ImportContext& ctx);
+/// Sofia's municipality and 24 district administrations (assets/sofia/administrations.csv).
+Places sofia_administrations(const ImportContext& ctx);
+
+/// Polygons with a name and an hourly parking rate (rate_eur_per_h).
+ParkingZones read_parking_zones(const std::string& source, const ImportContext& ctx);
+/// Sofia's Blue and Green paid-parking zones (assets/sofia/paid_parking.csv, approximate rings).
+ParkingZones sofia_parking_zones(const ImportContext& ctx);
 
 /// GTFS feed (zip or folder): stops, routes, route patterns with departures per hour.
 TransitNetwork read_gtfs(const std::string& path, const ImportContext& ctx);

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "gis/road_topology.hpp"
-#include "gis/spatial_grid.hpp"
+#include "sim/core/spatial_grid.hpp"
 #include "sim/core/graph.hpp"
 
 namespace sofiatwin::gis {
@@ -32,7 +32,7 @@ LinkAttributes attributes_of(const RoadLine& line) {
 }
 
 void add_link(RoadLinks& links, std::int32_t from, std::int32_t to, Polyline shape, const LinkAttributes& a,
-              std::int64_t source_id) {
+              const RoadLine& line) {
   links.from_node.push_back(from);
   links.to_node.push_back(to);
   links.length_m.push_back(length_m(shape));
@@ -40,18 +40,19 @@ void add_link(RoadLinks& links, std::int32_t from, std::int32_t to, Polyline sha
   links.speed_kmh.push_back(a.speed_kmh);
   links.capacity_veh_h.push_back(a.lanes_per_direction * road_class_defaults(a.road_class).capacity_veh_h_per_lane);
   links.road_class.push_back(a.road_class);
-  links.source_id.push_back(source_id);
+  links.source_id.push_back(line.source_id);
+  links.name.push_back(line.name);
   links.component.push_back(0);
   links.shape.push_back(std::move(shape));
 }
 
-void add_road_links(const RoadTopology& topo, const std::vector<RoadLine>& lines, std::int32_t node_offset, RoadLinks& links) {
+void add_road_links(const RoadTopology& topo, const std::vector<RoadLine>& lines, RoadLinks& links) {
   for (const auto& edge : topo.edges) {
     const auto& line = lines[static_cast<std::size_t>(edge.source_line)];
     const auto a = attributes_of(line);
-    const auto from = edge.from_node + node_offset, to = edge.to_node + node_offset;
-    if (line.oneway >= 0) add_link(links, from, to, edge.shape, a, line.source_id);
-    if (line.oneway <= 0) add_link(links, to, from, Polyline(edge.shape.rbegin(), edge.shape.rend()), a, line.source_id);
+    const auto from = edge.from_node, to = edge.to_node;
+    if (line.oneway >= 0) add_link(links, from, to, edge.shape, a, line);
+    if (line.oneway <= 0) add_link(links, to, from, Polyline(edge.shape.rbegin(), edge.shape.rend()), a, line);
   }
 }
 
@@ -72,7 +73,7 @@ void report_components(RoadNetwork& net, ImportReport& report, double tolerance_
   if (links.size() == 0) return;
   const auto node_count = static_cast<std::int32_t>(net.nodes.size());
   const auto labels = weak_components(node_count, links.from_node, links.to_node);
-  // Zone centroid nodes have no links yet: they form singleton components; skip them.
+  // Nodes without links form singleton components; skip them.
   std::vector<std::int32_t> link_count(static_cast<std::size_t>(node_count), 0);
   for (std::size_t i = 0; i < links.size(); ++i) {
     links.component[i] = labels[links.from_node[i]];
@@ -108,62 +109,9 @@ void report_components(RoadNetwork& net, ImportReport& report, double tolerance_
   }
 }
 
-/// Each zone centroid gets two-way connectors to the k nearest nodes of the largest strongly
-/// connected component, so that every zone pair has a path.
-void add_connectors(RoadNetwork& net, const Zones& zones, int k, ImportReport& report) {
-  auto& links = net.links;
-  const auto node_count = static_cast<std::int32_t>(net.nodes.size());
-  const auto strong = strong_components(build_csr(node_count, links.from_node, links.to_node));
-  std::vector<std::int32_t> candidates;
-  std::vector<Point2> positions;
-  SpatialGrid grid(250.0);
-  // The largest strongly connected component among road nodes (centroids are isolated singletons).
-  std::vector<std::int32_t> size(static_cast<std::size_t>(node_count), 0);
-  for (std::int32_t v = net.zone_count; v < node_count; ++v) ++size[strong[v]];
-  const auto main = static_cast<std::int32_t>(std::max_element(size.begin(), size.end()) - size.begin());
-  for (std::int32_t v = net.zone_count; v < node_count; ++v)
-    if (strong[v] == main) {
-      grid.insert(net.nodes.position[v], static_cast<std::int32_t>(positions.size()));
-      candidates.push_back(v);
-      positions.push_back(net.nodes.position[v]);
-    }
-  grid.build();
-  const std::size_t unreachable = static_cast<std::size_t>(node_count - net.zone_count) - candidates.size();
-  if (unreachable > 0)
-    report.info("topology", "road_nodes", std::to_string(unreachable) +
-                    " road nodes are outside the largest strongly connected component (dead ends of one-way roads "
-                    "or separate pieces); zones connect only to that component");
-  if (candidates.empty()) return;
-  const LinkAttributes connector{RoadClass::connector, 1.0, road_class_defaults(RoadClass::connector).speed_kmh};
-  for (std::int32_t z = 0; z < net.zone_count; ++z) {
-    const Point2 c = zones.centroid[z];
-    std::vector<std::pair<double, std::int32_t>> nearest;
-    // Grow the search square until it holds k candidates within its inscribed circle (up to 1,000 km).
-    for (double radius = 500.0; nearest.size() < static_cast<std::size_t>(k) && radius < 1e6; radius *= 2) {
-      nearest.clear();
-      grid.query(box_around(c, radius), [&](std::int32_t i) {
-        const double d = distance_m(c, positions[i]);
-        if (d <= radius) nearest.emplace_back(d, i);
-      });
-      std::sort(nearest.begin(), nearest.end());
-    }
-    if (nearest.size() > static_cast<std::size_t>(k)) nearest.resize(static_cast<std::size_t>(k));
-    if (!nearest.empty() && nearest.front().first > 3000.0)
-      report.warn("topology", "zones", "zone " + zones.code[z], {},
-                  "outside the road network's coverage: the nearest road node is " +
-                      std::to_string(static_cast<int>(nearest.front().first)) + " m away (connector added)");
-    for (const auto& [d, i] : nearest) {
-      const auto node = candidates[i];
-      add_link(links, z, node, {c, positions[i]}, connector, -1);
-      add_link(links, node, z, {positions[i], c}, connector, -1);
-    }
-  }
-}
-
 }  // namespace
 
-RoadNetwork build_road_network(const std::vector<RoadLine>& lines, const Zones& zones, const ImportOptions& options,
-                               ImportReport& report) {
+RoadNetwork build_road_network(const std::vector<RoadLine>& lines, const ImportOptions& options, ImportReport& report) {
   std::vector<Polyline> shapes;
   shapes.reserve(lines.size());
   for (const auto& l : lines) shapes.push_back(l.shape);
@@ -178,19 +126,10 @@ RoadNetwork build_road_network(const std::vector<RoadLine>& lines, const Zones& 
                 std::to_string(topo.degenerate_pieces_dropped + topo.lines_without_length) +
                     " pieces shorter than the snap tolerance or without length dropped");
   RoadNetwork net;
-  net.zone_count = static_cast<std::int32_t>(zones.size());
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    net.nodes.position.push_back(zones.centroid[z]);
-    net.nodes.kind.push_back(NodeKind::zone_centroid);
-  }
-  for (auto p : topo.nodes) {
-    net.nodes.position.push_back(p);
-    net.nodes.kind.push_back(NodeKind::junction);
-  }
+  net.nodes.position = topo.nodes;
   net.nodes.elevation_m.assign(net.nodes.size(), nan);
-  add_road_links(topo, lines, net.zone_count, net.links);
+  add_road_links(topo, lines, net.links);
   report_components(net, report, options.snap_tolerance_m);
-  if (net.zone_count > 0) add_connectors(net, zones, options.connectors_per_zone, report);
   return net;
 }
 

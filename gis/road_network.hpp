@@ -1,4 +1,5 @@
-// Road lines + zones -> the routable RoadNetwork (topology, attributes, components, connectors).
+// Road lines -> the routable RoadNetwork (topology, attributes, components). Zones join it through
+// connectors that the transport model builds for the zoning it runs on.
 #pragma once
 #include <vector>
 
@@ -6,7 +7,6 @@
 
 namespace sofiatwin::gis {
 
-RoadNetwork build_road_network(const std::vector<RoadLine>& lines, const Zones& zones, const ImportOptions& options,
-                               ImportReport& report);
+RoadNetwork build_road_network(const std::vector<RoadLine>& lines, const ImportOptions& options, ImportReport& report);
 
 }  // namespace sofiatwin::gis

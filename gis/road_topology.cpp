@@ -5,7 +5,7 @@
 #include <limits>
 #include <unordered_map>
 
-#include "gis/spatial_grid.hpp"
+#include "sim/core/spatial_grid.hpp"
 
 namespace sofiatwin::gis {
 namespace {

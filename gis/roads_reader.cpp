@@ -22,7 +22,7 @@ std::optional<std::pair<double, std::string>> leading_number(const std::string& 
 }
 
 struct RoadFields {
-  int road_class = -1, lanes = -1, maxspeed = -1, oneway = -1, width = -1, id = -1;
+  int road_class = -1, lanes = -1, maxspeed = -1, oneway = -1, width = -1, id = -1, name = -1;
 };
 
 RoadFields find_road_fields(OGRFeatureDefn* d) {
@@ -31,7 +31,8 @@ RoadFields find_road_fields(OGRFeatureDefn* d) {
           find_field(d, {"maxspeed", "speed_kmh", "speed"}),
           find_field(d, {"oneway"}),
           find_field(d, {"width_m", "width"}),
-          find_field(d, {"osm_way_id", "osm_id", "id"})};
+          find_field(d, {"osm_way_id", "osm_id", "id"}),
+          find_field(d, {"name", "name_bg", "street", "name_en"})};
 }
 
 std::optional<std::string> text_of(OGRFeature& f, int field) {
@@ -99,6 +100,7 @@ std::vector<RoadLine> read_road_layer(const std::string& source_text, const Impo
   for_each_feature(source, ctx, false, [&](OGRFeature& f, OGRGeometry& geometry, long long fid) {
     RoadLine attributes;
     attributes.source_id = fields.id >= 0 ? f.GetFieldAsInteger64(fields.id) : fid;
+    if (const auto name = text_of(f, fields.name)) attributes.name = *name;
     if (const auto cls = text_of(f, fields.road_class)) {
       attributes.road_class = parse_road_class(lower(*cls));
       if (!attributes.road_class) ++unknown_class;

@@ -77,18 +77,43 @@ Zones read_zones_layer(const TwinReader& r, const char* name) {
     z.population_attribute.push_back(real_or_nan(f, "population_attribute"));
     z.centroid.push_back({f.GetFieldAsDouble("label_x_m"), f.GetFieldAsDouble("label_y_m")});
     z.boundary.push_back(f.GetGeometryRef() ? to_multipolygon(*f.GetGeometryRef()) : MultiPolygon{});
+    z.district.push_back(f.GetFieldAsInteger("district"));
   });
   return z;
 }
 
-RoadNetwork read_roads(const TwinReader& r, std::int32_t zone_count) {
+Places read_places_layer(const TwinReader& r) {
+  Places p;
+  r.each("places", [&](OGRFeature& f) {
+    const std::string kind = f.GetFieldAsString("kind");
+    if (kind != "municipality" && kind != "district_administration")
+      throw InputError(describe(r.path(), "places", "feature " + std::to_string(f.GetFID()), "kind", "= '" + kind + "' is not known"));
+    const auto* point = f.GetGeometryRef() ? f.GetGeometryRef()->toPoint() : nullptr;
+    if (!point) throw InputError(describe(r.path(), "places", "feature " + std::to_string(f.GetFID()), {}, "no point"));
+    p.kind.push_back(kind == "municipality" ? PlaceKind::municipality : PlaceKind::district_administration);
+    p.name.push_back(f.GetFieldAsString("name"));
+    p.district.push_back(f.GetFieldAsInteger("district"));
+    p.position.push_back({point->getX(), point->getY()});
+  });
+  return p;
+}
+
+ParkingZones read_parking_layer(const TwinReader& r) {
+  ParkingZones p;
+  r.each("parking_zones", [&](OGRFeature& f) {
+    p.name.push_back(f.GetFieldAsString("name"));
+    p.rate_eur_per_h.push_back(f.GetFieldAsDouble("rate_eur_per_h"));
+    p.boundary.push_back(f.GetGeometryRef() ? to_multipolygon(*f.GetGeometryRef()) : MultiPolygon{});
+  });
+  return p;
+}
+
+RoadNetwork read_roads(const TwinReader& r) {
   RoadNetwork net;
-  net.zone_count = zone_count;
   r.each("road_nodes", [&](OGRFeature& f) {
     const auto* p = f.GetGeometryRef() ? f.GetGeometryRef()->toPoint() : nullptr;
     if (!p) throw InputError(describe(r.path(), "road_nodes", "feature " + std::to_string(f.GetFID()), {}, "no point"));
     net.nodes.position.push_back({p->getX(), p->getY()});
-    net.nodes.kind.push_back(std::string(f.GetFieldAsString("kind")) == "zone_centroid" ? NodeKind::zone_centroid : NodeKind::junction);
     net.nodes.elevation_m.push_back(real_or_nan(f, "elevation_m"));
   });
   const auto node_count = static_cast<int>(net.nodes.size());
@@ -110,6 +135,7 @@ RoadNetwork read_roads(const TwinReader& r, std::int32_t zone_count) {
     l.capacity_veh_h.push_back(f.GetFieldAsDouble("capacity_veh_h"));
     l.road_class.push_back(*cls);
     l.source_id.push_back(f.GetFieldAsInteger64("source_id"));
+    l.name.push_back(f.GetFieldAsString("name"));
     l.component.push_back(f.GetFieldAsInteger("component"));
     l.shape.push_back(line_of(f.GetGeometryRef()));
   });
@@ -151,6 +177,7 @@ Buildings read_buildings(const TwinReader& r) {
   r.each("buildings", [&](OGRFeature& f) {
     const auto shape = f.GetGeometryRef() ? to_multipolygon(*f.GetGeometryRef()) : MultiPolygon{};
     b.footprint.push_back(shape.empty() ? Polygon{} : shape.front());
+    b.building_class.push_back(f.GetFieldAsString("building_class"));
     b.height_m.push_back(f.GetFieldAsDouble("height_m"));
     const std::string source = f.GetFieldAsString("height_source");
     b.height_source.push_back(source == "attribute" ? HeightSource::attribute
@@ -185,6 +212,13 @@ ElevationGrid read_elevation(const std::string& path) {
   return grid;
 }
 
+void check_district_ids(const std::string& path, const char* layer, const std::vector<std::int32_t>& district, std::size_t districts) {
+  for (std::size_t i = 0; i < district.size(); ++i)
+    if (district[i] < -1 || district[i] >= static_cast<std::int32_t>(districts))
+      throw InputError(describe(path, layer, "feature " + std::to_string(i + 1), "district",
+                                "= " + std::to_string(district[i]) + " is not a district id (0 to " + std::to_string(districts) + " - 1, or -1)"));
+}
+
 }  // namespace
 
 std::map<std::string, std::string> read_twin_metadata(const std::string& path) {
@@ -212,10 +246,13 @@ CityModel read_twin(const std::string& path) {
   m.crs = required("crs");
   m.zones = read_zones_layer(r, "zones");
   m.neighbourhoods = read_zones_layer(r, "neighbourhoods");
-  const auto zone_count = parse_double(required("zone_count"));
-  if (!zone_count || *zone_count < 0 || *zone_count != std::floor(*zone_count))
-    throw InputError(describe(path, "twin_metadata", {}, "zone_count", "= '" + required("zone_count") + "' is not a count"));
-  m.roads = read_roads(r, static_cast<std::int32_t>(*zone_count));
+  m.traffic_zones = read_zones_layer(r, "traffic_zones");
+  m.places = read_places_layer(r);
+  m.parking = read_parking_layer(r);
+  check_district_ids(path, "neighbourhoods", m.neighbourhoods.district, m.zones.size());
+  check_district_ids(path, "traffic_zones", m.traffic_zones.district, m.zones.size());
+  check_district_ids(path, "places", m.places.district, m.zones.size());
+  m.roads = read_roads(r);
   m.transit = read_transit(r);
   m.transit.service_day = metadata.count("transit_service_day") ? metadata.at("transit_service_day") : "";
   m.buildings = read_buildings(r);

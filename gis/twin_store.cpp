@@ -42,32 +42,6 @@ const char* height_source_name(HeightSource s) {
   return "class_default";
 }
 
-// ---------- geometry builders ----------
-
-std::unique_ptr<OGRLineString> make_line(const Polyline& line) {
-  auto out = std::make_unique<OGRLineString>();
-  out->setNumPoints(static_cast<int>(line.size()));
-  for (std::size_t i = 0; i < line.size(); ++i) out->setPoint(static_cast<int>(i), line[i].x_m, line[i].y_m);
-  return out;
-}
-
-std::unique_ptr<OGRPolygon> make_polygon(const Polygon& polygon) {
-  auto out = std::make_unique<OGRPolygon>();
-  for (const auto& ring : polygon) {
-    auto r = std::make_unique<OGRLinearRing>();
-    r->setNumPoints(static_cast<int>(ring.size()));
-    for (std::size_t i = 0; i < ring.size(); ++i) r->setPoint(static_cast<int>(i), ring[i].x_m, ring[i].y_m);
-    out->addRingDirectly(r.release());
-  }
-  return out;
-}
-
-std::unique_ptr<OGRMultiPolygon> make_multipolygon(const MultiPolygon& shape) {
-  auto out = std::make_unique<OGRMultiPolygon>();
-  for (const auto& polygon : shape) out->addGeometryDirectly(make_polygon(polygon).release());
-  return out;
-}
-
 // ---------- writing ----------
 
 struct FieldSpec {
@@ -110,7 +84,8 @@ void set_real(OGRFeature& f, const char* field, double v) {
 void write_zones(TwinWriter& w, const char* name, const Zones& zones) {
   auto* layer = w.layer(name, wkbMultiPolygon,
                         {{"id", OFTInteger}, {"code", OFTString}, {"name", OFTString}, {"population", OFTReal},
-                         {"population_attribute", OFTReal}, {"label_x_m", OFTReal}, {"label_y_m", OFTReal}});
+                         {"population_attribute", OFTReal}, {"label_x_m", OFTReal}, {"label_y_m", OFTReal},
+                         {"district", OFTInteger}});
   for (std::size_t z = 0; z < zones.size(); ++z) {
     OGRFeature f(layer->GetLayerDefn());
     f.SetField("id", static_cast<int>(z));
@@ -120,17 +95,17 @@ void write_zones(TwinWriter& w, const char* name, const Zones& zones) {
     set_real(f, "population_attribute", zones.population_attribute[z]);
     f.SetField("label_x_m", zones.centroid[z].x_m);
     f.SetField("label_y_m", zones.centroid[z].y_m);
-    f.SetGeometryDirectly(make_multipolygon(zones.boundary[z]).release());
+    f.SetField("district", zones.district[z]);
+    f.SetGeometryDirectly(make_ogr_multipolygon(zones.boundary[z]).release());
     TwinWriter::add(layer, f);
   }
 }
 
 void write_roads(TwinWriter& w, const RoadNetwork& net) {
-  auto* nodes = w.layer("road_nodes", wkbPoint, {{"id", OFTInteger}, {"kind", OFTString}, {"elevation_m", OFTReal}});
+  auto* nodes = w.layer("road_nodes", wkbPoint, {{"id", OFTInteger}, {"elevation_m", OFTReal}});
   for (std::size_t v = 0; v < net.nodes.size(); ++v) {
     OGRFeature f(nodes->GetLayerDefn());
     f.SetField("id", static_cast<int>(v));
-    f.SetField("kind", net.nodes.kind[v] == NodeKind::zone_centroid ? "zone_centroid" : "junction");
     set_real(f, "elevation_m", net.nodes.elevation_m[v]);
     f.SetGeometryDirectly(new OGRPoint(net.nodes.position[v].x_m, net.nodes.position[v].y_m));
     TwinWriter::add(nodes, f);
@@ -138,7 +113,7 @@ void write_roads(TwinWriter& w, const RoadNetwork& net) {
   auto* links = w.layer("road_links", wkbLineString,
                         {{"id", OFTInteger}, {"from_node", OFTInteger}, {"to_node", OFTInteger}, {"length_m", OFTReal},
                          {"lanes", OFTReal}, {"speed_kmh", OFTReal}, {"capacity_veh_h", OFTReal},
-                         {"free_flow_time_min", OFTReal}, {"road_class", OFTString}, {"source_id", OFTInteger64},
+                         {"free_flow_time_min", OFTReal}, {"road_class", OFTString}, {"name", OFTString}, {"source_id", OFTInteger64},
                          {"component", OFTInteger}});
   const auto& l = net.links;
   for (std::size_t i = 0; i < l.size(); ++i) {
@@ -152,9 +127,10 @@ void write_roads(TwinWriter& w, const RoadNetwork& net) {
     f.SetField("capacity_veh_h", l.capacity_veh_h[i]);
     f.SetField("free_flow_time_min", l.free_flow_time_min(i));
     f.SetField("road_class", std::string(road_class_name(l.road_class[i])).c_str());
+    f.SetField("name", l.name[i].c_str());
     f.SetField("source_id", static_cast<GIntBig>(l.source_id[i]));
     f.SetField("component", l.component[i]);
-    f.SetGeometryDirectly(make_line(l.shape[i]).release());
+    f.SetGeometryDirectly(make_ogr_line(l.shape[i]).release());
     TwinWriter::add(links, f);
   }
 }
@@ -187,7 +163,7 @@ void write_transit(TwinWriter& w, const TransitNetwork& t) {
       if (t.patterns.route[p] != static_cast<std::int32_t>(r)) continue;
       ++patterns;
       for (auto d : t.patterns.departures_per_hour[p]) departures += d;
-      lines->addGeometryDirectly(make_line(pattern_line(t, p)).release());
+      lines->addGeometryDirectly(make_ogr_line(pattern_line(t, p)).release());
     }
     f.SetField("id", static_cast<int>(r));
     f.SetField("gtfs_id", t.routes.gtfs_id[r].c_str());
@@ -212,23 +188,53 @@ void write_transit(TwinWriter& w, const TransitNetwork& t) {
     f.SetField("segment_time_min", join(t.patterns.segment_time_min[p]).c_str());
     const auto& d = t.patterns.departures_per_hour[p];
     f.SetField("departures_per_hour", join(std::vector<std::int32_t>(d.begin(), d.end())).c_str());
-    f.SetGeometryDirectly(make_line(pattern_line(t, p)).release());
+    f.SetGeometryDirectly(make_ogr_line(pattern_line(t, p)).release());
     TwinWriter::add(patterns, f);
+  }
+}
+
+const char* place_kind_name(PlaceKind kind) {
+  return kind == PlaceKind::municipality ? "municipality" : "district_administration";
+}
+
+void write_places(TwinWriter& w, const Places& places) {
+  auto* layer = w.layer("places", wkbPoint, {{"id", OFTInteger}, {"kind", OFTString}, {"name", OFTString}, {"district", OFTInteger}});
+  for (std::size_t i = 0; i < places.size(); ++i) {
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField("id", static_cast<int>(i));
+    f.SetField("kind", place_kind_name(places.kind[i]));
+    f.SetField("name", places.name[i].c_str());
+    f.SetField("district", places.district[i]);
+    f.SetGeometryDirectly(new OGRPoint(places.position[i].x_m, places.position[i].y_m));
+    TwinWriter::add(layer, f);
+  }
+}
+
+void write_parking(TwinWriter& w, const ParkingZones& parking) {
+  auto* layer = w.layer("parking_zones", wkbMultiPolygon, {{"id", OFTInteger}, {"name", OFTString}, {"rate_eur_per_h", OFTReal}});
+  for (std::size_t i = 0; i < parking.size(); ++i) {
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField("id", static_cast<int>(i));
+    f.SetField("name", parking.name[i].c_str());
+    f.SetField("rate_eur_per_h", parking.rate_eur_per_h[i]);
+    f.SetGeometryDirectly(make_ogr_multipolygon(parking.boundary[i]).release());
+    TwinWriter::add(layer, f);
   }
 }
 
 void write_buildings(TwinWriter& w, const Buildings& b) {
   auto* layer = w.layer("buildings", wkbPolygon,
-                        {{"id", OFTInteger}, {"height_m", OFTReal}, {"height_source", OFTString},
+                        {{"id", OFTInteger}, {"building_class", OFTString}, {"height_m", OFTReal}, {"height_source", OFTString},
                          {"base_elevation_m", OFTReal}, {"source_id", OFTInteger64}});
   for (std::size_t i = 0; i < b.size(); ++i) {
     OGRFeature f(layer->GetLayerDefn());
     f.SetField("id", static_cast<int>(i));
+    f.SetField("building_class", b.building_class[i].c_str());
     f.SetField("height_m", b.height_m[i]);
     f.SetField("height_source", height_source_name(b.height_source[i]));
     set_real(f, "base_elevation_m", b.base_elevation_m[i]);
     f.SetField("source_id", static_cast<GIntBig>(b.source_id[i]));
-    f.SetGeometryDirectly(make_polygon(b.footprint[i]).release());
+    f.SetGeometryDirectly(make_ogr_polygon(b.footprint[i]).release());
     TwinWriter::add(layer, f);
   }
 }
@@ -239,7 +245,6 @@ void write_tables(TwinWriter& w, const CityModel& m, const std::map<std::string,
   rows["format"] = "sofiatwin-twin";
   rows["schema_version"] = std::to_string(twin_schema_version);
   rows["crs"] = m.crs;
-  rows["zone_count"] = std::to_string(m.roads.zone_count);
   rows["transit_service_day"] = m.transit.service_day;
   if (!m.water.empty()) rows["water_network_name"] = m.water.network.name;
   for (const auto& [key, value] : rows) {
@@ -271,51 +276,6 @@ void write_tables(TwinWriter& w, const CityModel& m, const std::map<std::string,
   }
 }
 
-void write_results(TwinWriter& w, const CityModel& m, const ResultLayers& r) {
-  auto* links = w.layer("road_link_results", wkbLineString,
-                        {{"link_id", OFTInteger}, {"volume_veh_h", OFTReal}, {"vc_ratio", OFTReal},
-                         {"congested_speed_kmh", OFTReal}, {"cost_min", OFTReal}});
-  const auto& l = m.roads.links;
-  for (std::size_t a = 0; a < l.size() && a < r.link_volume_veh_h.size(); ++a) {
-    OGRFeature f(links->GetLayerDefn());
-    f.SetField("link_id", static_cast<int>(a));
-    f.SetField("volume_veh_h", r.link_volume_veh_h[a]);
-    f.SetField("vc_ratio", l.capacity_veh_h[a] > 0 ? r.link_volume_veh_h[a] / l.capacity_veh_h[a] : 0.0);
-    f.SetField("congested_speed_kmh", r.link_cost_min[a] > 0 ? l.length_m[a] / 1000.0 / (r.link_cost_min[a] / 60.0) : l.speed_kmh[a]);
-    f.SetField("cost_min", r.link_cost_min[a]);
-    f.SetGeometryDirectly(make_line(l.shape[a]).release());
-    TwinWriter::add(links, f);
-  }
-  const auto& t = m.transit;
-  auto* stops = w.layer("transit_stop_results", wkbPoint, {{"stop_id", OFTInteger}, {"boardings", OFTReal}});
-  for (std::size_t s = 0; s < t.stops.size() && s < r.stop_boardings.size(); ++s) {
-    OGRFeature f(stops->GetLayerDefn());
-    f.SetField("stop_id", static_cast<int>(s));
-    f.SetField("boardings", r.stop_boardings[s]);
-    f.SetGeometryDirectly(new OGRPoint(t.stops.position[s].x_m, t.stops.position[s].y_m));
-    TwinWriter::add(stops, f);
-  }
-  auto* routes = w.layer("transit_route_results", wkbNone, {{"route_id", OFTInteger}, {"boardings", OFTReal}, {"max_load", OFTReal}});
-  for (std::size_t rt = 0; rt < t.routes.size() && rt < r.route_boardings.size(); ++rt) {
-    double max_load = 0;
-    for (std::size_t p = 0; p < t.patterns.size() && p < r.pattern_segment_load.size(); ++p)
-      if (t.patterns.route[p] == static_cast<std::int32_t>(rt))
-        for (double v : r.pattern_segment_load[p]) max_load = std::max(max_load, v);
-    OGRFeature f(routes->GetLayerDefn());
-    f.SetField("route_id", static_cast<int>(rt));
-    f.SetField("boardings", r.route_boardings[rt]);
-    f.SetField("max_load", max_load);
-    TwinWriter::add(routes, f);
-  }
-  auto* kpis = w.layer("kpis", wkbNone, {{"kpi", OFTString}, {"value", OFTReal}});
-  for (const auto& [name, value] : r.kpis) {
-    OGRFeature f(kpis->GetLayerDefn());
-    f.SetField("kpi", name.c_str());
-    f.SetField("value", value);
-    TwinWriter::add(kpis, f);
-  }
-}
-
 void write_elevation(const ElevationGrid& grid, const std::string& path, const OGRSpatialReference& crs) {
   auto* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
   CPLStringList options;
@@ -337,8 +297,7 @@ void write_elevation(const ElevationGrid& grid, const std::string& path, const O
   raster.reset();
 }
 
-void write_all(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata,
-               const ResultLayers* results) {
+void write_all(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata) {
   auto* driver = GetGDALDriverManager()->GetDriverByName("GPKG");
   if (!driver) throw InputError("GDAL has no GPKG driver");
   const auto crs = make_crs(model.crs);
@@ -349,12 +308,14 @@ void write_all(const CityModel& model, const std::string& path, const std::map<s
     TwinWriter writer(*dataset, crs);
     write_zones(writer, "zones", model.zones);
     write_zones(writer, "neighbourhoods", model.neighbourhoods);
+    write_zones(writer, "traffic_zones", model.traffic_zones);
+    write_places(writer, model.places);
+    write_parking(writer, model.parking);
     write_roads(writer, model.roads);
     write_transit(writer, model.transit);
     write_buildings(writer, model.buildings);
     write_tables(writer, model, metadata);
     if (!model.water.empty()) write_water_layers(*dataset, crs, model.water);
-    if (results) write_results(writer, model, *results);
     if (dataset->CommitTransaction() != OGRERR_NONE) throw InputError(path + ": cannot commit");
     GDALClose(GDALDataset::ToHandle(dataset.release()));
   }
@@ -363,24 +324,8 @@ void write_all(const CityModel& model, const std::string& path, const std::map<s
 
 }  // namespace
 
-void write_twin(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata,
-                const ResultLayers* results) {
-  const std::string temporary = path + ".partial-" + std::to_string(::getpid()) + ".gpkg";
-  VSIUnlink(temporary.c_str());
-  GdalErrorCapture capture;
-  try {
-    write_all(model, temporary, metadata, results);
-  } catch (const InputError& e) {
-    VSIUnlink(temporary.c_str());
-    throw InputError(std::string(e.what()) + " (" + capture.last_message() + ")");
-  } catch (...) {
-    VSIUnlink(temporary.c_str());
-    throw;
-  }
-  if (VSIRename(temporary.c_str(), path.c_str()) != 0) {
-    VSIUnlink(temporary.c_str());
-    throw InputError(path + ": cannot be written (rename of the temporary file failed)");
-  }
+void write_twin(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata) {
+  write_gpkg_atomically(path, [&](const std::string& temporary) { write_all(model, temporary, metadata); });
 }
 
 }  // namespace sofiatwin::gis

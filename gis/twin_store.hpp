@@ -9,21 +9,11 @@
 
 namespace sofiatwin::gis {
 
-inline constexpr int twin_schema_version = 1;
+inline constexpr int twin_schema_version = 2;
 
-/// Simulation results stored beside the model (plain arrays aligned with the model's ids).
-struct ResultLayers {
-  std::vector<double> link_volume_veh_h, link_cost_min;          // per road link
-  std::vector<double> route_boardings, stop_boardings;           // per transit route / stop
-  std::vector<std::vector<double>> pattern_segment_load;         // per pattern, per segment
-  std::vector<std::pair<std::string, double>> kpis;
-};
-
-/// Writes the model (and results, if given) to `path` through a temporary file renamed at the
-/// end; on any failure the temporary file is removed and `path` is left as it was. `metadata`
-/// adds key/value rows.
-void write_twin(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata,
-                const ResultLayers* results = nullptr);
+/// Writes the model to `path` through a temporary file renamed at the end; on any failure the
+/// temporary file is removed and `path` is left as it was. `metadata` adds key/value rows.
+void write_twin(const CityModel& model, const std::string& path, const std::map<std::string, std::string>& metadata);
 
 /// Reads a twin GeoPackage back into a CityModel. Throws InputError naming the layer, feature and
 /// field when the store is not a sofiatwin twin or is inconsistent.

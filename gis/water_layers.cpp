@@ -9,7 +9,7 @@
 #include <unordered_map>
 
 #include "gis/raster_ops.hpp"
-#include "gis/spatial_grid.hpp"
+#include "sim/core/spatial_grid.hpp"
 #include "sim/water/inp_io.hpp"
 
 namespace sofiatwin::gis {

@@ -76,6 +76,7 @@ Zones read_zones(const std::string& source_text, const ImportContext& ctx) {
     zones.population.push_back(std::isnan(population) ? 0.0 : population);
     zones.centroid.push_back({label.getX(), label.getY()});
     zones.boundary.push_back(std::move(shape));
+    zones.district.push_back(-1);
   });
   if (zones.size() == 0) throw InputError(source.where() + ": layer holds no usable polygon");
   return zones;

@@ -13,7 +13,7 @@
 
 namespace sofiatwin {
 
-/// Zones (districts or neighbourhoods). Zone i is also road node i (its centroid), TNTP-style.
+/// A zoning of the city: the districts, the neighbourhoods or the traffic zones.
 struct Zones {
   std::vector<std::string> code;
   std::vector<std::string> name;
@@ -21,15 +21,35 @@ struct Zones {
   std::vector<double> population_attribute; // the source attribute (NaN when absent)
   std::vector<Point2> centroid;             // a point on the surface (label point)
   std::vector<MultiPolygon> boundary;
+  std::vector<std::int32_t> district;       // the district (CityModel::zones index) holding the zone's label point; -1 if none
   [[nodiscard]] std::size_t size() const { return code.size(); }
 };
 
-enum class NodeKind : std::uint8_t { zone_centroid, junction };
+/// Key places of the city (the municipality and the district administrations): destinations of
+/// errand trips and labels on maps.
+enum class PlaceKind : std::uint8_t { municipality, district_administration };
+
+struct Places {
+  std::vector<PlaceKind> kind;
+  std::vector<std::string> name;
+  std::vector<std::int32_t> district;      // the district (CityModel::zones index) it lies in; -1 if none
+  std::vector<Point2> position;
+  [[nodiscard]] std::size_t size() const { return kind.size(); }
+};
+
+/// Paid on-street parking areas (Sofia's Blue and Green zones): where car trips pay to park.
+struct ParkingZones {
+  std::vector<std::string> name;
+  std::vector<double> rate_eur_per_h;
+  std::vector<MultiPolygon> boundary;
+  [[nodiscard]] std::size_t size() const { return name.size(); }
+  /// The highest hourly rate of the zones holding p (0 outside them).
+  [[nodiscard]] double rate_at(Point2 p) const;
+};
 
 struct RoadNodes {
   std::vector<Point2> position;
   std::vector<double> elevation_m;  // NaN when no DEM covers the node
-  std::vector<NodeKind> kind;
   [[nodiscard]] std::size_t size() const { return position.size(); }
 };
 
@@ -42,17 +62,19 @@ struct RoadLinks {
   std::vector<double> speed_kmh;
   std::vector<double> capacity_veh_h;
   std::vector<RoadClass> road_class;
-  std::vector<std::int64_t> source_id;  // id of the source line (OSM way id or feature id), -1 for connectors
+  std::vector<std::int64_t> source_id;  // id of the source line (OSM way id or feature id)
+  std::vector<std::string> name;        // street name, may be empty
   std::vector<std::int32_t> component;  // weakly connected component; 0 is the largest
   std::vector<Polyline> shape;          // from node to node
   [[nodiscard]] std::size_t size() const { return from_node.size(); }
   [[nodiscard]] double free_flow_time_min(std::size_t link) const { return length_m[link] / 1000.0 / speed_kmh[link] * 60.0; }
 };
 
+/// The streets only: zones join them through connectors that the transport model builds for the
+/// zoning it runs on (sim/transport/zone_network.hpp).
 struct RoadNetwork {
   RoadNodes nodes;
   RoadLinks links;
-  std::int32_t zone_count = 0;  // nodes [0, zone_count) are zone centroids ("first thru node")
 };
 
 struct TransitStops {
@@ -95,6 +117,7 @@ enum class HeightSource : std::uint8_t { attribute, levels, class_default };
 
 struct Buildings {
   std::vector<Polygon> footprint;
+  std::vector<std::string> building_class;  // the source's class (OSM `building` value: apartments, office, school, ...)
   std::vector<double> height_m;
   std::vector<HeightSource> height_source;
   std::vector<double> base_elevation_m;  // NaN when no DEM covers the building
@@ -128,8 +151,11 @@ struct SourceRecord {
 
 struct CityModel {
   std::string crs = "EPSG:7801";
-  Zones zones;
-  Zones neighbourhoods;
+  Zones zones;           // the districts
+  Zones neighbourhoods;  // finer official zones (may be empty)
+  Zones traffic_zones;   // zones made for transport modelling (may be empty)
+  Places places;
+  ParkingZones parking;
   RoadNetwork roads;
   TransitNetwork transit;
   Buildings buildings;

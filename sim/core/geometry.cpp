@@ -73,4 +73,31 @@ Point2 closest_on_segment(Point2 p, Point2 a, Point2 b, double& t_out) {
   return {a.x_m + t * dx, a.y_m + t * dy};
 }
 
+namespace {
+
+/// Crossing number of a horizontal ray from p with a closed ring.
+bool inside_ring(const Polyline& ring, Point2 p) {
+  bool inside = false;
+  for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+    const Point2 a = ring[i], b = ring[j];
+    if ((a.y_m > p.y_m) != (b.y_m > p.y_m) && p.x_m < (b.x_m - a.x_m) * (p.y_m - a.y_m) / (b.y_m - a.y_m) + a.x_m) inside = !inside;
+  }
+  return inside;
+}
+
+}  // namespace
+
+bool contains(const Polygon& polygon, Point2 p) {
+  if (polygon.empty() || polygon.front().size() < 3 || !inside_ring(polygon.front(), p)) return false;
+  for (std::size_t h = 1; h < polygon.size(); ++h)
+    if (polygon[h].size() >= 3 && inside_ring(polygon[h], p)) return false;
+  return true;
+}
+
+bool contains(const MultiPolygon& shape, Point2 p) {
+  for (const auto& polygon : shape)
+    if (contains(polygon, p)) return true;
+  return false;
+}
+
 }  // namespace sofiatwin

@@ -32,6 +32,10 @@ double area_m2(const MultiPolygon& shape);
 BoundingBox bounds(const Polyline& line);
 BoundingBox bounds(const MultiPolygon& shape);
 
+/// Whether p lies inside the polygon (outer ring minus holes; even-odd rule, boundary undefined).
+bool contains(const Polygon& polygon, Point2 p);
+bool contains(const MultiPolygon& shape, Point2 p);
+
 /// Closest point on segment [a, b] to p; `t_out` receives the segment parameter in [0, 1].
 Point2 closest_on_segment(Point2 p, Point2 a, Point2 b, double& t_out);
 

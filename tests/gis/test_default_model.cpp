@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "gis/default_model.hpp"
@@ -46,17 +48,81 @@ TEST_F(DefaultModel, RoadGraphHasHierarchyAndIsStronglyConnected) {
   EXPECT_GT(s.links_by_class[static_cast<int>(RoadClass::residential)], s.links_by_class[static_cast<int>(RoadClass::primary)]);
 }
 
-TEST_F(DefaultModel, FourMetroLinesWithFactualStations) {
+TEST_F(DefaultModel, MetroTramsTrolleybusesAndBuses) {
   const auto& t = model_->transit;
-  ASSERT_EQ(t.routes.size(), 4u);
-  EXPECT_EQ(t.stops.size(), 47u);  // 60 line-stations, 13 shared by M1 and M4
-  EXPECT_EQ(t.patterns.size(), 8u);
-  std::set<std::string> names(t.routes.short_name.begin(), t.routes.short_name.end());
-  EXPECT_EQ(names, (std::set<std::string>{"M1", "M2", "M3", "M4"}));
-  for (const auto& d : t.patterns.departures_per_hour) {
-    EXPECT_EQ(d[3], 0);   // no service at 03:00
-    EXPECT_GT(d[8], d[12]);  // peak more frequent than midday
+  std::map<int, std::set<std::string>> lines;
+  std::map<int, int> departures;
+  for (std::size_t p = 0; p < t.patterns.size(); ++p) {
+    const auto r = static_cast<std::size_t>(t.patterns.route[p]);
+    lines[t.routes.gtfs_type[r]].insert(t.routes.short_name[r]);
+    for (auto d : t.patterns.departures_per_hour[p]) departures[t.routes.gtfs_type[r]] += d;
   }
+  EXPECT_EQ(lines[1], (std::set<std::string>{"M1", "M2", "M3", "M4"}));
+  EXPECT_EQ(lines[0].size(), 17u);   // the tram lines of the 2026 GTFS feed (assets/sofia/surface_service.csv)
+  EXPECT_EQ(lines[11].size(), 10u);  // trolleybus lines
+  EXPECT_GE(lines[3].size(), 60u);   // synthetic buses along the boulevards and the lattice
+  // the feed has 9 618 weekday bus trips on 104 routes; the synthetic network is of that size (+-25 %)
+  EXPECT_NEAR(departures[3], 9618, 0.25 * 9618);
+  // metro stations: 60 line-stations, 13 shared by M1 and M4
+  std::set<std::int32_t> metro_stops;
+  for (std::size_t p = 0; p < t.patterns.size(); ++p)
+    if (t.routes.gtfs_type[static_cast<std::size_t>(t.patterns.route[p])] == 1) metro_stops.insert(t.patterns.stops[p].begin(), t.patterns.stops[p].end());
+  EXPECT_EQ(metro_stops.size(), 47u);
+  for (std::size_t p = 0; p < t.patterns.size(); ++p) {
+    const auto& d = t.patterns.departures_per_hour[p];
+    EXPECT_EQ(d[3], 0);                                               // no service at 03:00
+    EXPECT_GE(d[8] + 1, d[20]) << t.routes.short_name[static_cast<std::size_t>(t.patterns.route[p])];  // the evening is not busier than the peak
+  }
+}
+
+TEST_F(DefaultModel, TrafficZonesNestInDistrictsAndHoldTheirPopulation) {
+  const auto& tz = model_->traffic_zones;
+  EXPECT_GE(tz.size(), 150u);
+  EXPECT_LE(tz.size(), 300u);
+  std::vector<double> by_district(model_->zones.size(), 0.0);
+  std::vector<int> zones_in(model_->zones.size(), 0);
+  for (std::size_t z = 0; z < tz.size(); ++z) {
+    ASSERT_GE(tz.district[z], 0);
+    by_district[static_cast<std::size_t>(tz.district[z])] += tz.population[z];
+    ++zones_in[static_cast<std::size_t>(tz.district[z])];
+    // the code names the district it nests in
+    EXPECT_EQ(tz.code[z].substr(0, 8), model_->zones.code[static_cast<std::size_t>(tz.district[z])]) << tz.code[z];
+  }
+  for (std::size_t d = 0; d < model_->zones.size(); ++d) {
+    EXPECT_NEAR(by_district[d], model_->zones.population[d], 1e-6 * model_->zones.population[d]) << model_->zones.name[d];
+    EXPECT_GE(zones_in[d], 1);
+  }
+  // Mladost (100 924 inhabitants) gets many zones, Bankya (12 747) few
+  EXPECT_GE(zones_in[14], 15);
+  EXPECT_LE(zones_in[23], 3);
+  // zones cover the districts' area (same cells), and each is mostly of one piece
+  double tz_area = 0, d_area = 0;
+  for (const auto& b : tz.boundary) tz_area += area_m2(b);
+  for (const auto& b : model_->zones.boundary) d_area += area_m2(b);
+  EXPECT_NEAR(tz_area, d_area, 1e-6 * d_area);
+}
+
+TEST_F(DefaultModel, WorkplacesSchoolsAndKeyPlaces) {
+  std::map<std::string, double> floor_m2;
+  for (std::size_t b = 0; b < model_->buildings.size(); ++b)
+    floor_m2[model_->buildings.building_class[b]] += polygon_area_m2(model_->buildings.footprint[b]) * std::round(model_->buildings.height_m[b] / 3.0);
+  // floor space for Sofia's 768 000 jobs at the employment densities (office 16.7 m2 a job, ...)
+  EXPECT_GT(floor_m2["office"], 3e6);
+  EXPECT_GT(floor_m2["industrial"], 3e6);
+  EXPECT_GT(floor_m2["retail"], 1e6);
+  EXPECT_NEAR(floor_m2["school"], 118000 * 12.5, 0.1 * 118000 * 12.5);
+  EXPECT_NEAR(floor_m2["university"], 87382 * 12.5, 0.15 * 87382 * 12.5);
+  EXPECT_GT(floor_m2["apartments"], floor_m2["office"]);
+  // the municipality and 24 district administrations, each inside a district
+  ASSERT_EQ(model_->places.size(), 25u);
+  EXPECT_EQ(std::count(model_->places.kind.begin(), model_->places.kind.end(), PlaceKind::municipality), 1);
+  for (auto d : model_->places.district) EXPECT_GE(d, 0);
+  // the Blue and Green paid-parking zones of the centre
+  ASSERT_EQ(model_->parking.size(), 2u);
+  const auto city_hall = std::find(model_->places.kind.begin(), model_->places.kind.end(), PlaceKind::municipality) - model_->places.kind.begin();
+  EXPECT_EQ(model_->parking.rate_at(model_->places.position[static_cast<std::size_t>(city_hall)]), 2.0);  // the city hall is in the Blue zone
+  EXPECT_EQ(model_->parking.rate_at(model_->zones.centroid[0]), 1.0);  // Sredets' label point, south-east of it, in the Green zone
+  EXPECT_EQ(model_->parking.rate_at(model_->zones.centroid[18]), 0.0);  // Lyulin has none
 }
 
 TEST_F(DefaultModel, TensOfThousandsOfBuildingsAndRealisticTerrain) {

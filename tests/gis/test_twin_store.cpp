@@ -21,7 +21,17 @@ void expect_same_model(const CityModel& a, const CityModel& b) {
   EXPECT_EQ(a.zones.code, b.zones.code);
   EXPECT_EQ(a.zones.population, b.zones.population);
   EXPECT_EQ(a.zones.boundary, b.zones.boundary);
-  EXPECT_EQ(a.roads.zone_count, b.roads.zone_count);
+  EXPECT_EQ(a.zones.district, b.zones.district);
+  EXPECT_EQ(a.traffic_zones.code, b.traffic_zones.code);
+  EXPECT_EQ(a.traffic_zones.population, b.traffic_zones.population);
+  EXPECT_EQ(a.traffic_zones.boundary, b.traffic_zones.boundary);
+  EXPECT_EQ(a.traffic_zones.district, b.traffic_zones.district);
+  EXPECT_EQ(a.places.name, b.places.name);
+  EXPECT_EQ(a.places.position, b.places.position);
+  EXPECT_EQ(a.places.district, b.places.district);
+  EXPECT_EQ(a.parking.name, b.parking.name);
+  EXPECT_EQ(a.parking.rate_eur_per_h, b.parking.rate_eur_per_h);
+  EXPECT_EQ(a.parking.boundary, b.parking.boundary);
   EXPECT_EQ(a.roads.nodes.position, b.roads.nodes.position);
   ASSERT_EQ(a.roads.nodes.elevation_m.size(), b.roads.nodes.elevation_m.size());
   for (std::size_t i = 0; i < a.roads.nodes.elevation_m.size(); ++i)
@@ -32,6 +42,7 @@ void expect_same_model(const CityModel& a, const CityModel& b) {
   EXPECT_EQ(a.roads.links.capacity_veh_h, b.roads.links.capacity_veh_h);
   EXPECT_EQ(a.roads.links.road_class, b.roads.links.road_class);
   EXPECT_EQ(a.roads.links.shape, b.roads.links.shape);
+  EXPECT_EQ(a.roads.links.name, b.roads.links.name);
   EXPECT_EQ(a.transit.stops.gtfs_id, b.transit.stops.gtfs_id);
   EXPECT_EQ(a.transit.stops.position, b.transit.stops.position);
   EXPECT_EQ(a.transit.patterns.stops, b.transit.patterns.stops);
@@ -40,6 +51,7 @@ void expect_same_model(const CityModel& a, const CityModel& b) {
   EXPECT_EQ(a.buildings.footprint, b.buildings.footprint);
   EXPECT_EQ(a.buildings.height_m, b.buildings.height_m);
   EXPECT_EQ(a.buildings.height_source, b.buildings.height_source);
+  EXPECT_EQ(a.buildings.building_class, b.buildings.building_class);
   EXPECT_EQ(a.report.entries.size(), b.report.entries.size());
   EXPECT_EQ(a.elevation.columns, b.elevation.columns);
   EXPECT_EQ(a.elevation.rows, b.elevation.rows);
@@ -88,16 +100,16 @@ TEST(TwinStore, OgrinfoOpensTheStoreAsAValidGeoPackage) {
   EXPECT_NE(check.find("= ok"), std::string::npos) << check;
 }
 
-TEST(TwinStore, DamagedMetadataIsANamedError) {
+TEST(TwinStore, DamagedDistrictIdIsANamedError) {
   const auto dir = test::temp_dir("damaged");
   const std::string path = (dir / "twin.gpkg").string();
-  CityModel m;
-  write_twin(m, path, {});
-  ASSERT_EQ(std::system(("ogrinfo -q " + path + " -sql \"UPDATE twin_metadata SET value = 'many' WHERE key = 'zone_count'\" > /dev/null 2>&1").c_str()), 0);
+  write_twin(build_default_model({}, {}), path, {});
+  ASSERT_EQ(std::system(("ogrinfo -q " + path + " -sql \"UPDATE traffic_zones SET district = 99 WHERE id = 3\" > /dev/null 2>&1").c_str()), 0);
   try {
     read_twin(path);
     FAIL() << "expected an InputError";
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("layer 'twin_metadata': field 'zone_count': = 'many' is not a count"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("layer 'traffic_zones' feature 4: field 'district': = 99 is not a district id"), std::string::npos)
+        << e.what();
   }
 }

@@ -7,7 +7,6 @@ using namespace sofiatwin;
 TEST(NetworkStats, LengthsByClassAndComponents) {
   RoadNetwork net;
   net.nodes.position = {{0, 0}, {1000, 0}, {2000, 0}};
-  net.nodes.kind.assign(3, NodeKind::junction);
   net.nodes.elevation_m.assign(3, 0.0);
   auto& l = net.links;
   l.from_node = {0, 1, 1};

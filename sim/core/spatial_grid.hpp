@@ -11,7 +11,7 @@
 
 #include "sim/core/geometry.hpp"
 
-namespace sofiatwin::gis {
+namespace sofiatwin {
 
 class SpatialGrid {
  public:
@@ -67,4 +67,4 @@ inline BoundingBox box_around(Point2 p, double radius_m) {
   return {p.x_m - radius_m, p.y_m - radius_m, p.x_m + radius_m, p.y_m + radius_m};
 }
 
-}  // namespace sofiatwin::gis
+}  // namespace sofiatwin
