@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "sim/network_stats.hpp"
@@ -26,6 +27,9 @@ std::string model_summary(const CityModel& m, const std::map<std::string, std::s
   for (std::size_t z = 0; z < m.zones.size(); ++z) population += m.zones.population[z], area_km2 += area_m2(m.zones.boundary[z]) / 1e6;
   out += line("zones          %zu (population %.0f, area %.1f km2)", m.zones.size(), population, area_km2);
   if (m.neighbourhoods.size() > 0) out += line("neighbourhoods %zu", m.neighbourhoods.size());
+  if (m.traffic_zones.size() > 0) out += line("traffic zones  %zu", m.traffic_zones.size());
+  if (m.places.size() > 0) out += line("places         %zu (municipality and district administrations)", m.places.size());
+  if (m.parking.size() > 0) out += line("paid parking   %zu zones", m.parking.size());
   const auto stats = sim::road_network_stats(m.roads);
   out += line("road network   %zu nodes, %zu directed links, %.1f lane-km; %d weak / %d strong components "
               "(largest strong: %.1f%% of nodes)",
@@ -40,6 +44,14 @@ std::string model_summary(const CityModel& m, const std::map<std::string, std::s
     for (auto n : d) departures += static_cast<std::size_t>(n);
   out += line("transit        %zu stops, %zu routes, %zu patterns, %zu departures (%s)", m.transit.stops.size(),
               m.transit.routes.size(), m.transit.patterns.size(), departures, m.transit.service_day.c_str());
+  std::map<int, int> by_type;
+  for (auto type : m.transit.routes.gtfs_type) ++by_type[type];
+  std::string modes;
+  for (const auto& [type, count] : by_type) {
+    const char* name = type == 0 ? "tram" : type == 1 ? "metro" : type == 3 ? "bus" : type == 11 ? "trolleybus" : "other";
+    modes += (modes.empty() ? "" : ", ") + std::to_string(count) + " " + name;
+  }
+  if (!modes.empty()) out += line("  routes by mode %s", modes.c_str());
   double mean_height = 0;
   for (double h : m.buildings.height_m) mean_height += h;
   out += line("buildings      %zu (mean height %.1f m)", m.buildings.size(),

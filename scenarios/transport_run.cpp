@@ -1,208 +1,307 @@
-#include "transport_run.hpp"
+#include "scenarios/transport_run.hpp"
 
-#include <yaml-cpp/yaml.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <functional>
-#include <map>
+#include <limits>
 #include <optional>
 
-#include "sim/core/atomic_file.hpp"
 #include "sim/core/input_error.hpp"
 
 namespace sofiatwin::scenarios {
 namespace {
 
-/// Reads known keys of one YAML section into doubles; anything else is an error.
-void read_section(const YAML::Node& node, const std::string& path, const std::string& section,
-                  const std::map<std::string, double*>& keys) {
-  if (!node) return;
-  if (!node.IsMap()) throw InputError(path + ": '" + section + "' must be a mapping");
-  for (const auto& item : node) {
-    const auto key = item.first.as<std::string>();
-    const auto it = keys.find(key);
-    if (it == keys.end()) throw InputError(path + ": line " + std::to_string(item.first.Mark().line + 1) + ": field '" + section + "." + key + "' is not a known parameter");
-    try {
-      *it->second = item.second.as<double>();
-    } catch (const YAML::Exception&) {
-      throw InputError(path + ": line " + std::to_string(item.second.Mark().line + 1) + ": field '" + section + "." + key + "' is not a number");
-    }
-  }
+std::string format(const char* pattern, auto... values) {
+  char buffer[512];
+  std::snprintf(buffer, sizeof buffer, pattern, values...);
+  return buffer;
 }
 
-}  // namespace
-
-TransportParameters load_transport_parameters(const std::string& path) {
-  TransportParameters p;
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw InputError(path + ": file not found or not readable");
-  } catch (const YAML::Exception& e) {
-    throw InputError(path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
-  auto& d = p.demand;
-  double centre_x = 0, centre_y = 0;
-  read_section(root["demand"], path, "demand",
-               {{"trips_per_person_per_day", &d.trips_per_person_per_day}, {"motorised_share", &d.motorised_share},
-                {"target_pt_share", &d.target_pt_share}, {"peak_hour_share", &d.peak_hour_share},
-                {"centrality_weight", &d.centrality_weight}, {"centrality_radius_m", &d.centrality_radius_m},
-                {"gravity_beta_per_min", &d.gravity_beta_per_min}, {"car_occupancy", &d.car_occupancy},
-                {"value_of_time_eur_per_h", &d.value_of_time_eur_per_h}, {"car_cost_eur_per_km", &d.car_cost_eur_per_km},
-                {"pt_fare_eur", &d.pt_fare_eur}, {"wait_weight", &d.wait_weight}, {"walk_weight", &d.walk_weight},
-                {"logit_scale_per_min", &d.logit_scale_per_min}, {"centre_x_m", &centre_x}, {"centre_y_m", &centre_y}});
-  if (root["demand"] && root["demand"]["centre_x_m"]) {
-    d.centre = {centre_x, centre_y};
-    p.centre_given = true;
-  }
-  auto& t = p.transit;
-  double hour = t.hour;
-  read_section(root["transit"], path, "transit",
-               {{"hour", &hour}, {"walk_speed_kmh", &t.walk_speed_kmh}, {"access_radius_m", &t.access_radius_m},
-                {"transfer_radius_m", &t.transfer_radius_m}, {"max_wait_min", &t.max_wait_min},
-                {"boarding_penalty_min", &t.boarding_penalty_min}});
-  t.hour = static_cast<int>(hour);
-  t.wait_weight = d.wait_weight;
-  t.walk_weight = d.walk_weight;
-  if (const auto a = root["assignment"]) {
-    if (a["algorithm"]) {
-      const auto name = a["algorithm"].as<std::string>();
-      const auto algorithm = transport::parse_algorithm(name);
-      if (!algorithm) throw InputError(path + ": field 'assignment.algorithm' = '" + name + "' is not one of fw, cfw, bfw, gp");
-      p.assignment.algorithm = *algorithm;
-    }
-    double gap = p.assignment.target_relative_gap, iterations = p.assignment.max_iterations;
-    YAML::Node rest = YAML::Clone(a);
-    rest.remove("algorithm");
-    read_section(rest, path, "assignment", {{"relative_gap", &gap}, {"max_iterations", &iterations}});
-    p.assignment.target_relative_gap = gap;
-    p.assignment.max_iterations = static_cast<int>(iterations);
-  }
-  for (const auto& item : root)
-    if (const auto key = item.first.as<std::string>(); key != "demand" && key != "transit" && key != "assignment")
-      throw InputError(path + ": section '" + key + "' is not known (demand, transit, assignment)");
-  if (d.target_pt_share <= 0 || d.target_pt_share >= 1 || d.car_occupancy <= 0 || d.peak_hour_share <= 0)
-    throw InputError(path + ": shares must lie in (0, 1) and the car occupancy be positive");
-  return p;
-}
-
-namespace {
-
-Point2 densest_zone_centre(const Zones& zones) {
-  std::size_t best = 0;
-  double best_density = -1;
-  for (std::size_t z = 0; z < zones.size(); ++z) {
-    const double density = zones.population[z] / std::max(1.0, area_m2(zones.boundary[z]));
-    if (density > best_density) best_density = density, best = z;
-  }
-  return zones.centroid[best];
-}
-
-void timed(ProgressSink* progress, const char* stage, const std::function<std::string()>& work) {
+void timed(ProgressSink* progress, const std::string& stage, const std::function<std::string()>& work) {
   const auto start = std::chrono::steady_clock::now();
   const auto detail = work();
   const std::chrono::duration<double> s = std::chrono::steady_clock::now() - start;
   if (progress) progress->stage_done(stage, detail, s.count());
 }
 
+void check_model(const CityModel& model, Zoning zoning, const Zones& zones) {
+  if (zones.size() == 0)
+    throw InputError("the model has no zones (layer '" + zoning_layer(zoning) + "' is empty): the transport model needs a zoning");
+  if (model.roads.links.size() == 0) throw InputError("the model has no road network (layer 'road_links' is empty)");
+  double population = 0;
+  for (double v : zones.population) population += v;
+  if (!(population > 0))
+    throw InputError("layer '" + zoning_layer(zoning) + "': field 'population' is 0 in every zone: trips cannot be generated "
+                     "(import the zones with a population field or a population raster)");
+}
+
+/// Car time and distance between zones the streets do not reach: the straight line x a detour
+/// factor at a speed (the modelled streets say nothing about them).
+void patch_uncovered(transport::Skims& s, const transport::ZoneNetwork& zn, const TransportParameters& p) {
+  const auto n = static_cast<std::size_t>(s.zones);
+  for (std::size_t o = 0; o < n; ++o)
+    for (std::size_t d = 0; d < n; ++d) {
+      if (o == d || (zn.covered[o] && zn.covered[d])) continue;
+      const double km = distance_m(zn.zone_centre[o], zn.zone_centre[d]) / 1000.0 * p.uncovered_detour_factor;
+      s.car_distance_km[o * n + d] = km;
+      s.car_time_min[o * n + d] = km / p.uncovered_speed_kmh * 60.0;
+    }
+}
+
+/// Car demand with an end in an uncovered zone leaves the assignment (counted per day).
+double remove_off_network(transport::OdMatrix& vehicles, const std::vector<bool>& covered) {
+  double removed = 0.0;
+  const auto n = static_cast<std::size_t>(vehicles.zone_count);
+  for (std::size_t o = 0; o < n; ++o)
+    for (std::size_t d = 0; d < n; ++d)
+      if (o != d && !(covered[o] && covered[d])) removed += vehicles.trips[o * n + d], vehicles.trips[o * n + d] = 0.0;
+  return removed;
+}
+
+double relative_change(const std::vector<transport::OdMatrix>& now, const std::vector<transport::OdMatrix>& before) {
+  double change = 0.0, total = 0.0;
+  for (std::size_t t = 0; t < now.size(); ++t)
+    for (std::size_t i = 0; i < now[t].trips.size(); ++i) change += std::abs(now[t].trips[i] - before[t].trips[i]), total += now[t].trips[i];
+  return total > 0 ? change / total : 0.0;
+}
+
+/// Averages the car skims of a feedback pass into the running ones (method of successive averages).
+void average_car_skims(transport::Skims& running, const transport::Skims& fresh, int pass) {
+  const double w = 1.0 / pass;
+  for (std::size_t i = 0; i < running.car_time_min.size(); ++i) {
+    running.car_time_min[i] += w * (fresh.car_time_min[i] - running.car_time_min[i]);
+    running.car_distance_km[i] += w * (fresh.car_distance_km[i] - running.car_distance_km[i]);
+  }
+}
+
+void note_network(TransportRun& run, const TransportParameters& p) {
+  std::size_t uncovered = 0;
+  for (bool c : run.network.covered) uncovered += !c;
+  run.notes.push_back(format("zoning: %zu zones of layer '%s'; %zu connectors (%d to %d per zone, one per %.2f km2)", run.zones.size(),
+                             zoning_layer(run.zoning).c_str(), run.network.connector_zone.size(), p.connectors.min_connectors,
+                             p.connectors.max_connectors, p.connectors.area_per_connector_km2));
+  if (uncovered > 0) {
+    std::string names;
+    for (std::size_t z = 0, listed = 0; z < run.zones.size(); ++z)
+      if (!run.network.covered[z] && listed++ < 12) names += (names.empty() ? "" : ", ") + run.zones.code[z];
+    run.warnings.push_back(format("%zu of %zu zones are served only by long connectors (no road node within %.0f m of any part of "
+                                  "them): %s%s. Their car trips are left out of the road assignment and road KPIs cover the "
+                                  "area the road network reaches",
+                                  uncovered, run.zones.size(), p.connectors.long_connector_m, names.c_str(), uncovered > 12 ? ", ..." : ""));
+  }
+  const auto fallback = run.activity.fallback_zones();
+  if (fallback > 0)
+    run.notes.push_back(format("activity: %zu of %zu zones hold no buildings; their jobs come from the distance-to-centre fallback", fallback,
+                               run.zones.size()));
+  if (run.activity.education_from_population) run.notes.push_back("activity: no education buildings; education places follow the residents");
+}
+
+std::vector<transport::TransitModel> transit_models(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
+  std::vector<transport::TransitModel> out;
+  for (const auto& period : p.demand.periods) {
+    out.emplace_back(model.transit, run.network.access_points, period.start_h, period.end_h, p.transit);
+    if (model.transit.patterns.size() > 0 && out.back().service_departures() <= 0)
+      throw InputError(format("%s: key 'periods.%s': no public-transport departures in the model's GTFS service between %.4g h and %.4g h",
+                              p.source.c_str(), period.name.c_str(), period.start_h, period.end_h));
+  }
+  return out;
+}
+
+void add_warnings(TransportRun& run, const TransportParameters& p) {
+  const auto& d = run.demand;
+  if (!d.calibrated && !p.demand.mode.car_constant_min)
+    run.warnings.push_back(format("mode split: public-transport share %.3f instead of the target %.3f (few or no public-transport paths "
+                                  "between the zones?)", d.pt_share, p.demand.mode.target_pt_share));
+  double car_unassigned = 0, pt_unassigned = 0;
+  for (std::size_t t = 0; t < run.periods.size(); ++t) {
+    const auto& pr = run.periods[t];
+    if (!pr.road.converged) run.warnings.push_back("road assignment, period " + p.demand.periods[t].name + ": stopped at its iteration limit before the target gap");
+    car_unassigned += pr.road.unassigned_trips * p.demand.periods[t].hours();
+    pt_unassigned += pr.transit.unassigned_trips * p.demand.periods[t].hours();
+  }
+  if (car_unassigned > 0 || pt_unassigned > 0)
+    run.warnings.push_back(format("unassigned trips (no path): %.1f car vehicle trips and %.1f public-transport trips a day", car_unassigned, pt_unassigned));
+  if (run.car_trips_off_network_per_day > 0)
+    run.warnings.push_back(format("%.0f car vehicle trips a day have an end off the road network and are not assigned", run.car_trips_off_network_per_day));
+}
+
 }  // namespace
 
-TransportRun run_transport(const CityModel& model, TransportParameters p, ProgressSink* progress) {
-  if (model.zones.size() == 0 || model.roads.links.size() == 0)
-    throw InputError("the model has no zones or no road network: the transport chain needs both");
-  if (!p.centre_given) p.demand.centre = densest_zone_centre(model.zones);
+Point2 model_centre(const CityModel& model, const TransportParameters& p) {
+  if (p.centre) return *p.centre;
+  const auto& zones = model.zones.size() > 0 ? model.zones : zones_of(model, choose_zoning(model, p.zoning));
+  std::size_t best = 0;
+  double best_density = -1;
+  for (std::size_t z = 0; z < zones.size(); ++z) {
+    const double density = zones.population[z] / std::max(1.0, area_m2(zones.boundary[z]));
+    if (density > best_density) best_density = density, best = z;
+  }
+  return zones.size() > 0 ? zones.centroid[best] : Point2{};
+}
+
+Zoning choose_zoning(const CityModel& model, Zoning wanted) {
+  if (wanted != Zoning::automatic) return wanted;
+  if (model.traffic_zones.size() > 0) return Zoning::traffic_zones;
+  if (model.neighbourhoods.size() > 0) return Zoning::neighbourhoods;
+  return Zoning::districts;
+}
+
+const Zones& zones_of(const CityModel& model, Zoning zoning) {
+  switch (zoning) {
+    case Zoning::traffic_zones: return model.traffic_zones;
+    case Zoning::neighbourhoods: return model.neighbourhoods;
+    default: return model.zones;
+  }
+}
+
+std::string zoning_layer(Zoning zoning) {
+  switch (zoning) {
+    case Zoning::traffic_zones: return "traffic_zones";
+    case Zoning::neighbourhoods: return "neighbourhoods";
+    default: return "zones";
+  }
+}
+
+TransportRun run_transport(const CityModel& model, const TransportParameters& p, ProgressSink* progress) {
   TransportRun run;
-  run.road_network = transport::road_assignment_network(model.roads);
-  char line[256];
-  std::optional<transport::TransitModel> transit;
+  run.zoning = choose_zoning(model, p.zoning);
+  const Zones& zones = zones_of(model, run.zoning);
+  check_model(model, run.zoning, zones);
+  run.zones = zones;
+  run.parameters = p;
+  const Point2 centre = model_centre(model, p);
+  timed(progress, "zones", [&] {
+    run.activity = transport::zone_activity(zones, model.buildings, model.places, p.activity, centre);
+    run.network = transport::build_zone_network(model.roads, zones, run.activity.points, p.connectors, p.roads);
+    note_network(run, p);
+    return format("%zu %s, %zu connectors", zones.size(), zoning_layer(run.zoning).c_str(), run.network.connector_zone.size());
+  });
+  run.inputs.population = zones.population;
+  run.inputs.parking_eur_per_h.resize(zones.size());
+  for (std::size_t z = 0; z < zones.size(); ++z) run.inputs.parking_eur_per_h[z] = model.parking.rate_at(zones.centroid[z]);
+  for (std::size_t k = 0; k < transport::activity_count; ++k) run.inputs.activity[k] = run.activity.value[k];
+
+  const std::size_t periods = p.demand.periods.size();
+  std::vector<transport::Skims> skims(periods);
+  std::vector<transport::TransitModel> transit;
   timed(progress, "skims", [&] {
-    std::vector<double> free_flow = run.road_network.free_flow_time_min;
-    transport::car_skims(run.road_network, free_flow, run.skims);
-    transit.emplace(model.transit, model.zones.centroid, p.transit);
-    transit->skims(run.skims);
-    return std::string("car (free flow) and public transport, ") + std::to_string(model.zones.size()) + " zones";
+    transport::Skims car;
+    transport::car_skims(run.network.net, run.network.net.free_flow_time_min, car);
+    patch_uncovered(car, run.network, p);
+    transit = transit_models(model, run, p);
+    for (std::size_t t = 0; t < periods; ++t) {
+      skims[t] = car;
+      transit[t].skims(skims[t]);
+    }
+    return format("car (free flow) and public transport in %zu periods", periods);
   });
-  timed(progress, "demand", [&] {
-    run.demand = transport::run_demand(model.zones.population, model.zones.centroid, run.skims, p.demand);
-    std::snprintf(line, sizeof line, "%.0f peak-hour trips, PT share %.3f (car constant %.1f min), %.0f PT trips/day",
-                  run.demand.person_trips.total(), run.demand.pt_share, run.demand.car_constant_min, run.demand.daily_pt_trips);
-    return std::string(line);
-  });
-  timed(progress, "road assignment", [&] {
-    run.road = transport::assign(run.road_network, run.demand.car_vehicles, p.assignment);
-    std::snprintf(line, sizeof line, "%zu iterations, relative gap %.2e%s", run.road.iterations.size(),
-                  run.road.iterations.empty() ? 0.0 : run.road.iterations.back().relative_gap,
-                  run.road.converged ? "" : " (NOT converged)");
-    return std::string(line);
-  });
+
+  run.periods.resize(periods);
+  std::vector<transport::OdMatrix> previous;
+  for (int pass = 1; pass <= p.feedback_iterations; ++pass) {
+    timed(progress, format("demand %d", pass), [&] {
+      run.demand = transport::run_demand(run.inputs, skims, p.demand);
+      return format("PT share %.3f, car constant %.2f min", run.demand.pt_share, run.demand.car_constant_min);
+    });
+    run.car_trips_off_network_per_day = 0.0;
+    for (std::size_t t = 0; t < periods; ++t)
+      run.car_trips_off_network_per_day += remove_off_network(run.demand.car_vehicles_per_hour[t], run.network.covered) * p.demand.periods[t].hours();
+    if (!previous.empty()) run.feedback_change.push_back(relative_change(run.demand.car_vehicles_per_hour, previous));
+    previous = run.demand.car_vehicles_per_hour;
+    for (std::size_t t = 0; t < periods; ++t)
+      timed(progress, "assign " + p.demand.periods[t].name, [&] {
+        auto& pr = run.periods[t];
+        pr.road = transport::assign(run.network.net, run.demand.car_vehicles_per_hour[t], p.assignment);
+        return format("%zu iterations, relative gap %.2e%s", pr.road.iterations.size(),
+                      pr.road.iterations.empty() ? 0.0 : pr.road.iterations.back().relative_gap, pr.road.converged ? "" : " (NOT converged)");
+      });
+    if (pass == p.feedback_iterations) break;
+    for (std::size_t t = 0; t < periods; ++t) {  // congested car times into the next pass's skims
+      transport::Skims fresh;
+      transport::car_skims(run.network.net, run.periods[t].road.link_cost, fresh);
+      patch_uncovered(fresh, run.network, p);
+      average_car_skims(skims[t], fresh, pass + 1);
+    }
+  }
   timed(progress, "transit loads", [&] {
-    run.transit = transit->assign(run.demand.pt_persons);
     double boardings = 0;
-    for (double b : run.transit.route_boardings) boardings += b;
-    std::snprintf(line, sizeof line, "%.0f boardings", boardings);
-    return std::string(line);
+    for (std::size_t t = 0; t < periods; ++t) {
+      auto& pr = run.periods[t];
+      pr.skims = skims[t];
+      pr.transit = transit[t].assign(run.demand.pt_persons_per_hour[t]);
+      pr.transit_departures = transit[t].service_departures();
+      pr.road_kpis = transport::road_kpis(run.network.net, pr.road.link_flow, pr.road.link_cost);
+      for (double b : pr.transit.route_boardings) boardings += b * p.demand.periods[t].hours();
+    }
+    return format("%.0f boardings a day", boardings);
   });
-  run.kpis = transport::road_kpis(run.road_network, run.road.link_flow, run.road.link_cost);
-  if (std::abs(run.demand.pt_share - p.demand.target_pt_share) > 1e-3) {
-    std::snprintf(line, sizeof line,
-                  "mode split: public-transport share %.3f instead of the target %.3f (few or no public-transport "
-                  "paths between the zones?)", run.demand.pt_share, p.demand.target_pt_share);
-    run.warnings.emplace_back(line);
-  }
-  if (!run.road.converged) run.warnings.emplace_back("road assignment: stopped at its iteration limit before the target gap");
-  if (run.road.unassigned_trips > 0 || run.transit.unassigned_trips > 0) {
-    std::snprintf(line, sizeof line, "unassigned trips (no path): %.1f by car, %.1f by public transport",
-                  run.road.unassigned_trips, run.transit.unassigned_trips);
-    run.warnings.emplace_back(line);
-  }
+  add_warnings(run, p);
   return run;
 }
 
-void write_transport_csv(const std::string& dir, const CityModel& model, const TransportRun& run) {
-  std::filesystem::create_directories(dir);
-  char row[512];
-  std::string links = "link_id,from_node,to_node,road_class,length_m,capacity_veh_h,volume_veh_h,vc_ratio,congested_speed_kmh\n";
-  const auto& l = model.roads.links;
-  for (std::size_t a = 0; a < l.size(); ++a) {
-    const double cost = run.road.link_cost[a];
-    std::snprintf(row, sizeof row, "%zu,%d,%d,%s,%.2f,%.1f,%.3f,%.4f,%.2f\n", a, l.from_node[a], l.to_node[a],
-                  std::string(road_class_name(l.road_class[a])).c_str(), l.length_m[a], l.capacity_veh_h[a], run.road.link_flow[a],
-                  l.capacity_veh_h[a] > 0 ? run.road.link_flow[a] / l.capacity_veh_h[a] : 0.0,
-                  cost > 0 ? l.length_m[a] / 1000.0 / (cost / 60.0) : l.speed_kmh[a]);
-    links += row;
+KpiTable transport_kpis(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
+  KpiTable k;
+  const auto& periods = p.demand.periods;
+  const double annual = p.annualisation.factor();
+  const std::size_t n = periods.size();
+  for (const auto& period : periods) k.periods.push_back(period.name);
+  auto per_period = [&](const std::function<double(std::size_t)>& f) {
+    std::vector<double> v(n);
+    for (std::size_t t = 0; t < n; ++t) v[t] = f(t);
+    return v;
+  };
+  const auto vht = per_period([&](std::size_t t) { return run.periods[t].road_kpis.vehicle_hours * periods[t].hours(); });
+  const auto vkt = per_period([&](std::size_t t) { return run.periods[t].road_kpis.vehicle_km * periods[t].hours(); });
+  const double day_vht = k.add_sum("vehicle_hours", "veh h", vht, annual).day;
+  const double day_vkt = k.add_sum("vehicle_km", "veh km", vkt, annual).day;
+  k.add("average_speed_kmh", "km/h", per_period([&](std::size_t t) { return vht[t] > 0 ? vkt[t] / vht[t] : 0.0; }),
+        day_vht > 0 ? day_vkt / day_vht : 0.0, std::numeric_limits<double>::quiet_NaN());
+  const auto congested = per_period([&](std::size_t t) { return run.periods[t].road_kpis.congested_km; });
+  k.add("congested_km", "km", congested, *std::max_element(congested.begin(), congested.end()), std::numeric_limits<double>::quiet_NaN());
+  k.add_sum("congested_km_hours", "km h", per_period([&](std::size_t t) { return congested[t] * periods[t].hours(); }), annual);
+  auto sum_routes = [&](std::size_t t, const std::vector<double>& v, int only_type) {
+    double s = 0;
+    for (std::size_t r = 0; r < v.size(); ++r)
+      if (only_type < 0 || model.transit.routes.gtfs_type[r] == only_type) s += v[r];
+    return s * periods[t].hours();
+  };
+  k.add_sum("pt_boardings", "boardings", per_period([&](std::size_t t) { return sum_routes(t, run.periods[t].transit.route_boardings, -1); }), annual);
+  k.add_sum("pt_passenger_km", "pass km", per_period([&](std::size_t t) { return sum_routes(t, run.periods[t].transit.route_passenger_km, -1); }), annual);
+  k.add_sum("metro_boardings", "boardings", per_period([&](std::size_t t) { return sum_routes(t, run.periods[t].transit.route_boardings, 1); }), annual);
+  k.add_sum("metro_entries", "entries", per_period([&](std::size_t t) { return run.periods[t].transit.metro_entries * periods[t].hours(); }), annual);
+  const auto& purposes = run.demand.purpose;
+  auto sum_purposes = [&](std::size_t t, auto member) {
+    double s = 0;
+    for (const auto& ps : purposes) s += (ps.*member)[t];
+    return s;
+  };
+  const auto car = per_period([&](std::size_t t) { return sum_purposes(t, &transport::PurposeSummary::car_trips); });
+  const auto pt = per_period([&](std::size_t t) { return sum_purposes(t, &transport::PurposeSummary::pt_trips); });
+  const double car_day = k.add_sum("car_person_trips", "trips", car, annual).day;
+  const double pt_day = k.add_sum("pt_person_trips", "trips", pt, annual).day;
+  k.add("pt_share", "share", per_period([&](std::size_t t) { return car[t] + pt[t] > 0 ? pt[t] / (car[t] + pt[t]) : 0.0; }),
+        car_day + pt_day > 0 ? pt_day / (car_day + pt_day) : 0.0, std::numeric_limits<double>::quiet_NaN());
+  k.add_sum("intrazonal_trips", "trips", per_period([&](std::size_t t) { return sum_purposes(t, &transport::PurposeSummary::intrazonal_trips); }), annual);
+  for (std::size_t q = 0; q < purposes.size(); ++q)
+    k.add_sum("generalised_hours_" + p.demand.purposes[q].name, "person h",
+              per_period([&](std::size_t t) { return purposes[q].generalised_person_min[t] / 60.0; }), annual);
+  k.add("car_trips_off_network", "veh trips", std::vector<double>(n, std::numeric_limits<double>::quiet_NaN()), run.car_trips_off_network_per_day,
+        run.car_trips_off_network_per_day * annual);
+  for (std::size_t q = 0; q < purposes.size(); ++q) {
+    if (p.demand.purposes[q].name != "home_work") continue;
+    const auto& s = purposes[q];
+    double minutes = 0, trips = 0;
+    for (std::size_t t = 0; t < n; ++t) minutes += s.car_person_min[t] + s.pt_person_min[t], trips += s.inter_zonal_car_trips[t] + s.inter_zonal_pt_trips[t];
+    k.add("mean_commute_min", "min", std::vector<double>(n, std::numeric_limits<double>::quiet_NaN()), trips > 0 ? minutes / trips : 0.0,
+          std::numeric_limits<double>::quiet_NaN());
   }
-  write_file_atomically((std::filesystem::path(dir) / "road_links.csv").string(), links);
-  std::string routes = "route_id,gtfs_id,short_name,boardings_peak_hour,max_load_persons\n";
-  for (std::size_t r = 0; r < model.transit.routes.size(); ++r) {
-    double max_load = 0;
-    for (std::size_t p = 0; p < model.transit.patterns.size(); ++p)
-      if (model.transit.patterns.route[p] == static_cast<std::int32_t>(r))
-        for (double v : run.transit.segment_load[p]) max_load = std::max(max_load, v);
-    std::snprintf(row, sizeof row, "%zu,%s,%s,%.2f,%.2f\n", r, model.transit.routes.gtfs_id[r].c_str(),
-                  model.transit.routes.short_name[r].c_str(), run.transit.route_boardings[r], max_load);
-    routes += row;
-  }
-  write_file_atomically((std::filesystem::path(dir) / "transit_routes.csv").string(), routes);
-  std::string stops = "stop_id,gtfs_id,boardings_peak_hour\n";
-  for (std::size_t s = 0; s < model.transit.stops.size(); ++s) {
-    std::snprintf(row, sizeof row, "%zu,%s,%.2f\n", s, model.transit.stops.gtfs_id[s].c_str(), run.transit.stop_boardings[s]);
-    stops += row;
-  }
-  write_file_atomically((std::filesystem::path(dir) / "transit_stops.csv").string(), stops);
-  std::snprintf(row, sizeof row,
-                "kpi,value\nvehicle_hours,%.3f\nvehicle_km,%.3f\naverage_speed_kmh,%.3f\ncongested_km,%.3f\n"
-                "peak_hour_person_trips,%.3f\npt_share,%.5f\ndaily_pt_trips,%.1f\nmean_car_trip_km,%.3f\n"
-                "mean_pt_trip_min,%.3f\nrelative_gap,%.3e\nunassigned_car_trips,%.3f\nunassigned_pt_trips,%.3f\n",
-                run.kpis.vehicle_hours, run.kpis.vehicle_km, run.kpis.average_speed_kmh, run.kpis.congested_km,
-                run.demand.person_trips.total(), run.demand.pt_share, run.demand.daily_pt_trips, run.demand.mean_car_trip_km,
-                run.demand.mean_pt_trip_min, run.road.iterations.empty() ? 0.0 : run.road.iterations.back().relative_gap,
-                run.road.unassigned_trips, run.transit.unassigned_trips);
-  write_file_atomically((std::filesystem::path(dir) / "kpis.csv").string(), row);
+  double worst_gap = 0;
+  for (const auto& pr : run.periods) worst_gap = std::max(worst_gap, pr.road.iterations.empty() ? 0.0 : pr.road.iterations.back().relative_gap);
+  k.add("relative_gap", "gap", per_period([&](std::size_t t) { return run.periods[t].road.iterations.empty() ? 0.0 : run.periods[t].road.iterations.back().relative_gap; }),
+        worst_gap, std::numeric_limits<double>::quiet_NaN());
+  return k;
 }
 
 }  // namespace sofiatwin::scenarios

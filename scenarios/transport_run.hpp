@@ -1,50 +1,62 @@
-// The transport chain on the twin: car and PT skims -> demand (generation, distribution, mode
-// split) -> road equilibrium assignment -> transit loads -> KPIs.
+// The transport model on the twin: zoning and connectors -> activity -> per period skims ->
+// demand by purpose and period (generation, distribution, time of day, mode split) -> road
+// equilibrium assignment and transit loads per period, with feedback of congested car times into
+// the demand -> KPIs per period, day and year.
 #pragma once
 #include <string>
+#include <vector>
 
+#include "scenarios/kpi_table.hpp"
+#include "scenarios/transport_parameters.hpp"
 #include "sim/core/city_model.hpp"
 #include "sim/core/progress.hpp"
 #include "sim/transport/assignment.hpp"
 #include "sim/transport/demand.hpp"
 #include "sim/transport/model_network.hpp"
 #include "sim/transport/transit.hpp"
+#include "sim/transport/zone_network.hpp"
 
 namespace sofiatwin::scenarios {
 
-/// Defaults are the values of scenarios/sofia/transport.yaml (a test keeps the two equal).
-struct TransportParameters {
-  transport::DemandParameters demand;
-  transport::TransitParameters transit;
-  transport::AssignmentOptions assignment = default_assignment();
-  bool centre_given = false;
-
-  static transport::AssignmentOptions default_assignment() {
-    transport::AssignmentOptions o;
-    o.target_relative_gap = 1e-6;
-    o.max_iterations = 500;
-    return o;
-  }
+/// One time period: hourly figures of its average hour.
+struct PeriodRun {
+  transport::Skims skims;            // the level of service the final demand saw
+  transport::AssignmentResult road;  // veh/h
+  transport::TransitLoads transit;   // persons/h
+  transport::RoadKpis road_kpis;     // of the average hour
+  double transit_departures = 0.0;   // in the whole period
 };
-
-/// Reads a parameter file (YAML); unknown keys are errors naming the file and the key.
-TransportParameters load_transport_parameters(const std::string& path);
 
 struct TransportRun {
-  transport::TrafficNetwork road_network;
-  transport::Skims skims;
+  TransportParameters parameters;     // the parameters it ran with
+  Zoning zoning = Zoning::districts;  // the zoning it ran on
+  Zones zones;                        // that zoning
+  transport::ZoneNetwork network;
+  transport::ZoneActivity activity;
+  transport::DemandInputs inputs;
   transport::DemandResult demand;
-  transport::AssignmentResult road;
-  transport::TransitLoads transit;
-  transport::RoadKpis kpis;
-  std::vector<std::string> warnings;  // targets not reached, unassigned demand, non-convergence
+  std::vector<PeriodRun> periods;     // in the order of the parameters' periods
+  std::vector<double> feedback_change;  // per feedback pass after the first: relative change of the car demand
+  double car_trips_off_network_per_day = 0.0;  // car person trips with an end in a zone the roads do not reach
+  std::vector<std::string> warnings;  // targets not reached, unassigned demand, non-convergence, partial coverage
+  std::vector<std::string> notes;     // how the run was built (zoning, fallbacks)
 };
 
-/// Runs the chain. The city centre for attractions is the label point of the densest zone
-/// unless the parameters give one. Needs zones and a road network.
-TransportRun run_transport(const CityModel& model, TransportParameters parameters, ProgressSink* progress = nullptr);
+/// Which zoning the parameters select on this model (auto: the finest the model has).
+Zoning choose_zoning(const CityModel& model, Zoning wanted);
+const Zones& zones_of(const CityModel& model, Zoning zoning);
+/// The layer name of a zoning in the twin ("traffic_zones", "neighbourhoods", "zones").
+std::string zoning_layer(Zoning zoning);
 
-/// Writes road_links.csv, transit_routes.csv, transit_stops.csv and kpis.csv into `dir`.
-void write_transport_csv(const std::string& dir, const CityModel& model, const TransportRun& run);
+/// The city centre of the model: the parameters' centre, else the label point of the densest
+/// district (of the chosen zoning when there are no districts).
+Point2 model_centre(const CityModel& model, const TransportParameters& parameters);
+
+/// Runs the model. Throws InputError when the model lacks zones, roads or population, or a period
+/// has no public-transport service in a model that has some.
+TransportRun run_transport(const CityModel& model, const TransportParameters& parameters, ProgressSink* progress = nullptr);
+
+/// KPIs per period, day and year (the annualisation of the parameters).
+KpiTable transport_kpis(const CityModel& model, const TransportRun& run, const TransportParameters& parameters);
 
 }  // namespace sofiatwin::scenarios

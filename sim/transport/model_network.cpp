@@ -8,27 +8,6 @@
 
 namespace sofiatwin::transport {
 
-TrafficNetwork road_assignment_network(const RoadNetwork& roads) {
-  TrafficNetwork net;
-  net.node_count = static_cast<std::int32_t>(roads.nodes.size());
-  net.zone_count = roads.zone_count;
-  net.first_thru_node = roads.zone_count;
-  const auto& l = roads.links;
-  for (std::size_t a = 0; a < l.size(); ++a) {
-    const bool connector = l.road_class[a] == RoadClass::connector;
-    net.from.push_back(l.from_node[a]);
-    net.to.push_back(l.to_node[a]);
-    net.capacity_veh_h.push_back(l.capacity_veh_h[a]);
-    net.length.push_back(l.length_m[a] / 1000.0);
-    net.free_flow_time_min.push_back(l.free_flow_time_min(a));
-    net.b.push_back(connector ? 0.0 : 0.15);
-    net.power.push_back(4.0);
-    net.toll.push_back(0.0);
-    net.link_type.push_back(static_cast<std::int32_t>(l.road_class[a]));
-  }
-  return net;
-}
-
 void car_skims(const TrafficNetwork& net, const std::vector<double>& link_cost_min, Skims& out) {
   const ShortestPaths paths(net);
   const auto zones = net.zone_count;

@@ -1,4 +1,4 @@
-// The twin's road network as an assignment network, car skims, and road KPIs.
+// Car skims and road KPIs on an assignment network (sim/transport/zone_network.hpp builds it).
 #pragma once
 #include <vector>
 
@@ -7,10 +7,6 @@
 #include "sim/transport/network.hpp"
 
 namespace sofiatwin::transport {
-
-/// BPR with the Bureau of Public Roads (1964) parameters B = 0.15, P = 4 on roads; connectors
-/// have constant cost. Zones (the first nodes) are never passed through.
-TrafficNetwork road_assignment_network(const RoadNetwork& roads);
 
 /// Car time (min) and distance (km) of the fastest path at the given link costs, every zone pair.
 void car_skims(const TrafficNetwork& net, const std::vector<double>& link_cost_min, Skims& out);
@@ -22,7 +18,7 @@ struct RoadKpis {
   double congested_km = 0.0;  // directed road length with volume / capacity above 0.9
 };
 
-/// KPIs over road links (connectors excluded); `length` of the network in km.
+/// KPIs over road links (connectors excluded), at hourly flows.
 RoadKpis road_kpis(const TrafficNetwork& net, const std::vector<double>& flow, const std::vector<double>& cost_min);
 
 }  // namespace sofiatwin::transport

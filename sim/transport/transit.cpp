@@ -3,9 +3,9 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
-#include <queue>
 
 namespace sofiatwin::transport {
 namespace {
@@ -13,6 +13,51 @@ namespace {
 constexpr double inf = std::numeric_limits<double>::infinity();
 constexpr double epsilon_min = 1e-9;  // keeps zero-cost arcs strictly ordered
 constexpr double regular_headway_factor = 0.5;
+constexpr std::int32_t destination_blocks = 16;  // fixed blocks of destinations: the same sums for any thread count
+
+/// A 4-ary min-heap of (key, code) with ties broken by code: fewer levels than a binary heap and
+/// its storage kept from destination to destination.
+class QuadHeap {
+ public:
+  struct Entry {
+    double key;
+    std::int32_t code;
+    [[nodiscard]] bool before(const Entry& o) const { return key < o.key || (key == o.key && code < o.code); }
+  };
+  [[nodiscard]] bool empty() const { return items_.empty(); }
+  void clear() { items_.clear(); }
+  void push(double key, std::int32_t code) {
+    items_.push_back({key, code});
+    std::size_t i = items_.size() - 1;
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 4;
+      if (!items_[i].before(items_[parent])) break;
+      std::swap(items_[i], items_[parent]);
+      i = parent;
+    }
+  }
+  Entry pop() {
+    const Entry top = items_.front();
+    items_.front() = items_.back();
+    items_.pop_back();
+    const std::size_t n = items_.size();
+    std::size_t i = 0;
+    for (;;) {
+      const std::size_t first = 4 * i + 1;
+      if (first >= n) break;
+      std::size_t best = first;
+      for (std::size_t c = first + 1; c < std::min(first + 4, n); ++c)
+        if (items_[c].before(items_[best])) best = c;
+      if (!items_[best].before(items_[i])) break;
+      std::swap(items_[i], items_[best]);
+      i = best;
+    }
+    return top;
+  }
+
+ private:
+  std::vector<Entry> items_;
+};
 
 }  // namespace
 
@@ -32,16 +77,34 @@ double TransitModel::cost(const Arc& a) const {
   return epsilon_min;
 }
 
-TransitModel::TransitModel(const TransitNetwork& transit, const std::vector<Point2>& zone_centroids, const TransitParameters& p)
-    : transit_(transit), p_(p), zones_(static_cast<std::int32_t>(zone_centroids.size())) {
+double departures_per_hour(const std::array<std::int32_t, service_hours>& per_hour, double start_h, double end_h) {
+  double departures = 0.0;
+  const int first = static_cast<int>(std::floor(start_h)), last = static_cast<int>(std::ceil(end_h));
+  for (int h = first; h < last; ++h) {
+    const double weight = std::min<double>(h + 1, end_h) - std::max<double>(h, start_h);  // part-hours at the ends
+    const int clock = ((h % 24) + 24) % 24;
+    double in_hour = per_hour[static_cast<std::size_t>(clock)];
+    if (clock + 24 < service_hours) in_hour += per_hour[static_cast<std::size_t>(clock + 24)];
+    departures += weight * in_hour;
+  }
+  return end_h > start_h ? departures / (end_h - start_h) : 0.0;
+}
+
+TransitModel::TransitModel(const TransitNetwork& transit, const std::vector<std::vector<Point2>>& zone_access_points, double start_h,
+                           double end_h, const TransitParameters& p)
+    : transit_(transit), p_(p), zones_(static_cast<std::int32_t>(zone_access_points.size())) {
   const auto stops = static_cast<std::int32_t>(transit.stops.size());
   const auto stop_node = [&](std::int32_t s) { return zones_ + s; };
   nodes_ = zones_ + stops;
   const double walk_m_per_min = p.walk_speed_kmh * 1000.0 / 60.0;
-  // Access and egress: stops within the radius of each centroid, else the nearest three.
+  // Access and egress: stops within the radius of one of the zone's access points, else the nearest three.
   for (std::int32_t z = 0; z < zones_; ++z) {
     std::vector<std::pair<double, std::int32_t>> by_distance;
-    for (std::int32_t s = 0; s < stops; ++s) by_distance.emplace_back(distance_m(zone_centroids[z], transit.stops.position[s]), s);
+    for (std::int32_t s = 0; s < stops; ++s) {
+      double nearest = inf;
+      for (auto point : zone_access_points[z]) nearest = std::min(nearest, distance_m(point, transit.stops.position[s]));
+      by_distance.emplace_back(nearest, s);
+    }
     std::sort(by_distance.begin(), by_distance.end());
     for (std::size_t k = 0; k < by_distance.size(); ++k) {
       if (k >= 3 && by_distance[k].first > p.access_radius_m) break;
@@ -65,9 +128,17 @@ TransitModel::TransitModel(const TransitNetwork& transit, const std::vector<Poin
     }
   // Lines: one node per pattern position; board, ride, alight.
   const auto& pt = transit.patterns;
+  metro_pattern_.assign(pt.size(), false);
+  metro_stop_.assign(static_cast<std::size_t>(stops), false);
+  for (std::size_t pattern = 0; pattern < pt.size(); ++pattern)
+    if (transit.routes.gtfs_type[static_cast<std::size_t>(pt.route[pattern])] == 1) {
+      metro_pattern_[pattern] = true;
+      for (auto stop : pt.stops[pattern]) metro_stop_[static_cast<std::size_t>(stop)] = true;
+    }
   for (std::size_t pattern = 0; pattern < pt.size(); ++pattern) {
-    const auto departures = pt.departures_per_hour[pattern][static_cast<std::size_t>(std::clamp(p.hour, 0, service_hours - 1))];
+    const double departures = departures_per_hour(pt.departures_per_hour[pattern], start_h, end_h);
     if (departures <= 0) continue;
+    service_departures_ += departures * (end_h - start_h);
     // frequency per minute, raised where needed so that no line alone waits beyond max_wait_min
     const double frequency = std::max(departures / 60.0, regular_headway_factor / p.max_wait_min);
     const auto first = nodes_;
@@ -91,74 +162,80 @@ TransitModel::TransitModel(const TransitNetwork& transit, const std::vector<Poin
 }
 
 /// Labels of one destination: expected generalised cost u to the destination, the combined
-/// boarding frequency (infinite where the strategy is a single walk/ride arc) and the attractive arcs.
+/// boarding frequency (infinite where the strategy is a single walk/ride arc) and the attractive
+/// arcs (a list per node, linked through next_attractive). Reused from destination to destination.
 struct TransitModel::Strategy {
   std::vector<double> u, frequency, boarding_sum;
-  std::vector<std::vector<std::int32_t>> attractive;
+  std::vector<std::int32_t> first_attractive, next_attractive;
   std::vector<std::int32_t> order;  // nodes with a finite label, by increasing u
+  QuadHeap heap;
 };
 
-TransitModel::Strategy TransitModel::strategy_to(std::int32_t destination) const {
-  Strategy s;
+void TransitModel::strategy_to(std::int32_t destination, Strategy& s) const {
   const auto n = static_cast<std::size_t>(nodes_);
   s.u.assign(n, inf);
   s.frequency.assign(n, 0.0);
   s.boarding_sum.assign(n, 0.0);
-  s.attractive.assign(n, {});
-  using Entry = std::pair<double, std::int32_t>;  // (u_j + c_a, arc)
-  std::priority_queue<Entry, std::vector<Entry>, std::greater<>> heap;
-  auto push_incoming = [&](std::int32_t j) {
-    if (j < zones_ && j != destination) return;  // zones are not passed through
-    for (auto k = in_first_[j]; k < in_first_[j + 1]; ++k) {
-      const auto a = in_arcs_[static_cast<std::size_t>(k)];
-      heap.emplace(s.u[j] + cost(arcs_[a]), a);
-    }
-  };
+  s.first_attractive.assign(n, -1);
+  s.next_attractive.resize(arcs_.size());
+  s.order.clear();
+  // Entries are arcs (code >= 0, key u_j + c_a) or node tokens (code -1 - i, key u_i). Arcs leave
+  // the heap in increasing key, so a node's label is final when its token (of its current label)
+  // leaves: only then are its incoming arcs pushed, once, and the node joins `order`.
+  auto& heap = s.heap;
+  heap.clear();
   s.u[destination] = 0.0;
-  push_incoming(destination);
+  heap.push(0.0, -1 - destination);
   while (!heap.empty()) {
-    const auto [key, a] = heap.top();
-    heap.pop();
-    const auto i = from_[a], j = to_[a];
-    if (key != s.u[j] + cost(arcs_[a]) || key >= s.u[i]) continue;  // stale, or not attractive
+    const auto [key, code] = heap.pop();
+    if (code < 0) {
+      const auto j = -1 - code;
+      if (key != s.u[j]) continue;  // an earlier label of the node
+      s.order.push_back(j);
+      if (j < zones_ && j != destination) continue;  // zones are not passed through
+      for (auto k = in_first_[j]; k < in_first_[j + 1]; ++k) {
+        const auto arc = in_arcs_[static_cast<std::size_t>(k)];
+        heap.push(s.u[j] + cost(arcs_[arc]), arc);
+      }
+      continue;
+    }
+    const auto a = code;
+    const auto i = from_[a];
+    if (key >= s.u[i]) continue;  // not attractive
     const Arc& arc = arcs_[a];
     if (arc.kind != Kind::board) {  // infinite frequency: the single best arc
       s.u[i] = key;
       s.frequency[i] = inf;
-      s.attractive[i] = {a};
+      s.first_attractive[i] = a;
+      s.next_attractive[a] = -1;
     } else {
       if (s.frequency[i] == inf) continue;  // a certain walk beats waiting
+      s.next_attractive[a] = s.frequency[i] > 0 ? s.first_attractive[i] : -1;
+      s.first_attractive[i] = a;
       s.frequency[i] += arc.frequency_per_min;
       s.boarding_sum[i] += arc.frequency_per_min * key;
       s.u[i] = (p_.wait_weight * regular_headway_factor + s.boarding_sum[i]) / s.frequency[i];
-      s.attractive[i].push_back(a);
     }
-    push_incoming(i);
+    heap.push(s.u[i], -1 - i);
   }
-  for (std::int32_t v = 0; v < nodes_; ++v)
-    if (s.u[v] < inf) s.order.push_back(v);
-  std::sort(s.order.begin(), s.order.end(), [&](auto x, auto y) { return s.u[x] < s.u[y] || (s.u[x] == s.u[y] && x < y); });
-  return s;
 }
 
-TransitModel::Components TransitModel::components(const Strategy& s, std::int32_t r) const {
+void TransitModel::components(const Strategy& s, std::int32_t r, Components& c) const {
   // Expected in-vehicle, wait and walk minutes, from the destination outwards (increasing u).
-  Components c;
   c.ivt.assign(static_cast<std::size_t>(nodes_), 0.0);
-  c.wait = c.ivt;
-  c.walk = c.ivt;
+  c.wait.assign(static_cast<std::size_t>(nodes_), 0.0);
+  c.walk.assign(static_cast<std::size_t>(nodes_), 0.0);
   for (auto i : s.order) {
     if (i == r) continue;
-    const auto& chosen = s.attractive[i];
     if (s.frequency[i] == inf) {
-      const auto a = chosen.front();
+      const auto a = s.first_attractive[i];
       const auto j = to_[a];
       c.ivt[i] = c.ivt[j] + (arcs_[a].kind == Kind::ride ? arcs_[a].minutes : 0.0);
       c.wait[i] = c.wait[j];
       c.walk[i] = c.walk[j] + (arcs_[a].kind == Kind::walk ? arcs_[a].minutes : 0.0);
     } else {
       c.wait[i] = regular_headway_factor / s.frequency[i];
-      for (auto a : chosen) {
+      for (auto a = s.first_attractive[i]; a >= 0; a = s.next_attractive[a]) {
         const double share = arcs_[a].frequency_per_min / s.frequency[i];
         const auto j = to_[a];
         c.ivt[i] += share * c.ivt[j];
@@ -167,7 +244,6 @@ TransitModel::Components TransitModel::components(const Strategy& s, std::int32_
       }
     }
   }
-  return c;
 }
 
 void TransitModel::skims(Skims& out) const {
@@ -175,65 +251,98 @@ void TransitModel::skims(Skims& out) const {
   out.pt_in_vehicle_min.assign(n, inf);
   out.pt_wait_min.assign(n, inf);
   out.pt_walk_min.assign(n, inf);
-  oneapi::tbb::parallel_for(0, zones_, [&](std::int32_t r) {
-    const Strategy s = strategy_to(r);
-    const Components c = components(s, r);
-    for (std::int32_t o = 0; o < zones_; ++o) {
-      if (o == r || s.u[o] == inf || c.ivt[o] <= 0.0) continue;  // walking only is not a PT trip
-      const auto k = static_cast<std::size_t>(o) * zones_ + r;
-      out.pt_in_vehicle_min[k] = c.ivt[o];
-      out.pt_wait_min[k] = c.wait[o];
-      out.pt_walk_min[k] = c.walk[o];
+  oneapi::tbb::parallel_for(0, destination_blocks, [&](std::int32_t b) {
+    Strategy s;
+    Components c;
+    for (std::int32_t r = b; r < zones_; r += destination_blocks) {
+      strategy_to(r, s);
+      components(s, r, c);
+      for (std::int32_t o = 0; o < zones_; ++o) {
+        if (o == r || s.u[o] == inf || c.ivt[o] <= 0.0) continue;  // walking only is not a PT trip
+        const auto k = static_cast<std::size_t>(o) * zones_ + r;
+        out.pt_in_vehicle_min[k] = c.ivt[o];
+        out.pt_wait_min[k] = c.wait[o];
+        out.pt_walk_min[k] = c.walk[o];
+      }
     }
   });
+}
+
+void TransitModel::load_destination(std::int32_t r, const OdMatrix& pt_trips, Strategy& s, Components& c, std::vector<double>& arc_volume,
+                                    std::vector<double>& arc_entries, double& unassigned) const {
+  bool any = false;
+  for (std::int32_t o = 0; o < zones_ && !any; ++o) any = o != r && pt_trips.at(o, r) > 0.0;
+  if (!any) return;
+  strategy_to(r, s);
+  components(s, r, c);
+  auto& node_volume = c.node_volume;
+  auto& inside = c.node_inside_metro;  // the part of a node's volume that is inside the metro (alighted from it)
+  node_volume.assign(static_cast<std::size_t>(nodes_), 0.0);
+  inside.assign(static_cast<std::size_t>(nodes_), 0.0);
+  for (std::int32_t o = 0; o < zones_; ++o) {
+    if (o == r || pt_trips.at(o, r) <= 0.0) continue;
+    if (s.u[o] == inf || c.ivt[o] <= 0.0) unassigned += pt_trips.at(o, r);  // no PT path
+    else node_volume[o] += pt_trips.at(o, r);
+  }
+  for (auto it = s.order.rbegin(); it != s.order.rend(); ++it) {  // decreasing u: inflows first
+    const auto i = *it;
+    if (i == r || node_volume[i] == 0.0) continue;
+    for (auto a = s.first_attractive[i]; a >= 0; a = s.frequency[i] == inf ? -1 : s.next_attractive[a]) {
+      const double share = s.frequency[i] == inf ? 1.0 : arcs_[a].frequency_per_min / s.frequency[i];
+      const double moved = node_volume[i] * share, moved_inside = inside[i] * share;
+      const auto j = to_[a];
+      arc_volume[a] += moved;
+      node_volume[j] += moved;
+      const Arc& arc = arcs_[a];
+      const bool metro_line = arc.pattern >= 0 && metro_pattern_[static_cast<std::size_t>(arc.pattern)];
+      if (arc.kind == Kind::board && metro_line) arc_entries[a] += moved - moved_inside;  // who enters the metro here
+      else if (arc.kind == Kind::alight && metro_line) inside[j] += moved;
+      else if (arc.kind == Kind::walk && i >= zones_ && j >= zones_ && metro_stop_[static_cast<std::size_t>(i - zones_)] &&
+               metro_stop_[static_cast<std::size_t>(j - zones_)])
+        inside[j] += moved_inside;  // a passage between metro stations
+    }
+  }
 }
 
 TransitLoads TransitModel::assign(const OdMatrix& pt_trips) const {
   TransitLoads loads;
   loads.route_boardings.assign(transit_.routes.size(), 0.0);
+  loads.route_passenger_km.assign(transit_.routes.size(), 0.0);
   loads.stop_boardings.assign(transit_.stops.size(), 0.0);
   loads.segment_load.resize(transit_.patterns.size());
   for (std::size_t p = 0; p < transit_.patterns.size(); ++p)
     loads.segment_load[p].assign(transit_.patterns.stops[p].size() > 0 ? transit_.patterns.stops[p].size() - 1 : 0, 0.0);
-  // One destination at a time in parallel; per-destination arc volumes are added in destination order.
-  std::vector<std::vector<double>> volume(static_cast<std::size_t>(zones_));
-  std::vector<double> unassigned(static_cast<std::size_t>(zones_), 0.0);
-  oneapi::tbb::parallel_for(0, zones_, [&](std::int32_t r) {
-    bool any = false;
-    for (std::int32_t o = 0; o < zones_ && !any; ++o) any = o != r && pt_trips.at(o, r) > 0.0;
-    if (!any) return;
-    const Strategy s = strategy_to(r);
-    const Components c = components(s, r);
-    auto& v = volume[static_cast<std::size_t>(r)];
-    v.assign(arcs_.size(), 0.0);
-    std::vector<double> node_volume(static_cast<std::size_t>(nodes_), 0.0);
-    for (std::int32_t o = 0; o < zones_; ++o) {
-      if (o == r || pt_trips.at(o, r) <= 0.0) continue;
-      if (s.u[o] == inf || c.ivt[o] <= 0.0) unassigned[static_cast<std::size_t>(r)] += pt_trips.at(o, r);  // no PT path
-      else node_volume[o] += pt_trips.at(o, r);
-    }
-    for (auto it = s.order.rbegin(); it != s.order.rend(); ++it) {  // decreasing u: inflows first
-      const auto i = *it;
-      if (i == r || node_volume[i] == 0.0) continue;
-      for (auto a : s.attractive[i]) {
-        const double share = s.frequency[i] == inf ? 1.0 : arcs_[a].frequency_per_min / s.frequency[i];
-        v[a] += node_volume[i] * share;
-        node_volume[to_[a]] += node_volume[i] * share;
-      }
-    }
+  // Destinations in a fixed number of blocks, each summed in destination order, the blocks in block
+  // order: the same loads for any thread count, and memory for the blocks only.
+  const std::int32_t blocks = destination_blocks;
+  std::vector<std::vector<double>> volume(blocks), entries(blocks);
+  std::vector<double> unassigned(blocks, 0.0);
+  oneapi::tbb::parallel_for(0, blocks, [&](std::int32_t b) {
+    Strategy s;
+    Components c;
+    const auto k = static_cast<std::size_t>(b);
+    volume[k].assign(arcs_.size(), 0.0);
+    entries[k].assign(arcs_.size(), 0.0);
+    for (std::int32_t r = b; r < zones_; r += blocks) load_destination(r, pt_trips, s, c, volume[k], entries[k], unassigned[k]);
   });
-  for (std::int32_t r = 0; r < zones_; ++r) {
-    loads.unassigned_trips += unassigned[static_cast<std::size_t>(r)];
-    const auto& v = volume[static_cast<std::size_t>(r)];
-    for (std::size_t a = 0; a < v.size(); ++a) {
-      if (v[a] == 0.0) continue;
-      const auto& arc = arcs_[a];
-      if (arc.kind == Kind::board) {
-        loads.route_boardings[static_cast<std::size_t>(transit_.patterns.route[arc.pattern])] += v[a];
-        loads.stop_boardings[static_cast<std::size_t>(arc.stop)] += v[a];
-      } else if (arc.kind == Kind::ride) {
-        loads.segment_load[static_cast<std::size_t>(arc.pattern)][static_cast<std::size_t>(arc.position)] += v[a];
-      }
+  std::vector<double> total(arcs_.size(), 0.0);
+  for (std::int32_t b = 0; b < blocks; ++b) {
+    const auto k = static_cast<std::size_t>(b);
+    loads.unassigned_trips += unassigned[k];
+    for (std::size_t a = 0; a < arcs_.size(); ++a) total[a] += volume[k][a], loads.metro_entries += entries[k][a];
+  }
+  for (std::size_t a = 0; a < total.size(); ++a) {
+    if (total[a] == 0.0) continue;
+    const auto& arc = arcs_[a];
+    if (arc.kind == Kind::board) {
+      loads.route_boardings[static_cast<std::size_t>(transit_.patterns.route[arc.pattern])] += total[a];
+      loads.stop_boardings[static_cast<std::size_t>(arc.stop)] += total[a];
+    } else if (arc.kind == Kind::ride) {
+      const auto& seq = transit_.patterns.stops[static_cast<std::size_t>(arc.pattern)];
+      const auto k = static_cast<std::size_t>(arc.position);
+      loads.segment_load[static_cast<std::size_t>(arc.pattern)][k] += total[a];
+      loads.route_passenger_km[static_cast<std::size_t>(transit_.patterns.route[arc.pattern])] +=
+          total[a] * distance_m(transit_.stops.position[seq[k]], transit_.stops.position[seq[k + 1]]) / 1000.0;
     }
   }
   return loads;

@@ -86,10 +86,12 @@ TEST(Cli, ImportDefaultThenInfo) {
 
 TEST(Cli, TransportChainOnTheDefaultModel) {
   const auto dir = sofiatwin::test::temp_dir("cli-transport");
-  const auto r = run("transport --out " + (dir / "out").string());
+  const auto r = run("transport --validate " + std::string(SOFIATWIN_SOURCE_DIR) + "/scenarios/sofia/validation.yaml --out " + (dir / "out").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("PT share 0.549"), std::string::npos) << r.output;
-  for (const char* f : {"results.gpkg", "road_links.csv", "transit_routes.csv", "transit_stops.csv", "kpis.csv"})
+  EXPECT_NE(r.output.find("validation: metro passengers per working day"), std::string::npos) << r.output;
+  for (const char* f : {"results.gpkg", "road_link_results.csv", "transit_route_results.csv", "transit_stop_results.csv", "zone_results.csv",
+                        "district_results.csv", "kpis.csv", "purposes.csv", "validation.csv"})
     EXPECT_TRUE(std::filesystem::exists(dir / "out" / f)) << f;
   const auto bad = run("transport --params /nonexistent.yaml --out " + (dir / "bad").string());
   EXPECT_EQ(bad.exit_code, 1);
