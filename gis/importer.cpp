@@ -106,7 +106,8 @@ CityModel import_city(const ImportSources& sources, const ImportOptions& options
 
   const std::pair<const char*, const std::optional<std::string>*> roles[] = {
       {"districts", &sources.districts}, {"neighbourhoods", &sources.neighbourhoods},
-      {"traffic_zones", &sources.traffic_zones}, {"places", &sources.places}, {"parking", &sources.parking}, {"gtfs", &sources.gtfs},
+      {"traffic_zones", &sources.traffic_zones}, {"places", &sources.places}, {"parking", &sources.parking},
+      {"gateways", &sources.gateways}, {"gtfs", &sources.gtfs},
       {"osm", &sources.osm}, {"roads", &sources.roads}, {"buildings", &sources.buildings},
       {"population", &sources.population}, {"dem", &sources.dem}, {"water", &sources.water}};
   for (const auto& [role, value] : roles)
@@ -150,6 +151,10 @@ CityModel import_city(const ImportSources& sources, const ImportOptions& options
   stage.run("parking", [&] {
     model.parking = sources.parking ? read_parking_zones(*sources.parking, ctx) : sofia_parking_zones(ctx);
     return std::to_string(model.parking.size()) + (sources.parking ? " paid-parking zones" : " paid-parking zones of Sofia (embedded)");
+  });
+  stage.run("gateways", [&] {
+    model.gateways = sources.gateways ? read_gateways(*sources.gateways, ctx) : sofia_gateways(ctx);
+    return std::to_string(model.gateways.size()) + (sources.gateways ? " gateways" : " gateways of Sofia (embedded)");
   });
 
   std::vector<RoadLine> lines;

@@ -17,6 +17,8 @@ struct ImportSources {
                                               // default: Sofia's administrations (assets/sofia/administrations.csv)
   std::optional<std::string> parking;         // polygons: name, rate_eur_per_h; default: Sofia's Blue and
                                               // Green zones (assets/sofia/paid_parking.csv)
+  std::optional<std::string> gateways;        // points: name, vehicles_per_day; default: the motorways and
+                                              // trunk roads leaving Sofia (assets/sofia/gateways.csv)
   std::optional<std::string> gtfs;            // GTFS zip or folder
   std::optional<std::string> osm;             // OSM XML/PBF: highway ways and buildings
   std::optional<std::string> roads;           // any line layer

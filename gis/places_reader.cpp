@@ -1,4 +1,4 @@
-// Key places and paid-parking zones: layers given at import, or Sofia's embedded in the binary.
+// Key places, paid-parking zones and gateways: layers given at import, or Sofia's embedded in the binary.
 #include <cstdio>
 #include <sstream>
 
@@ -106,6 +106,41 @@ ParkingZones sofia_parking_zones(const ImportContext& ctx) {
     zones.boundary.push_back({{ring}});
   }
   return zones;
+}
+
+Gateways read_gateways(const std::string& source_text, const ImportContext& ctx) {
+  auto source = open_vector_layer(parse_layer_ref(source_text));
+  auto* definition = source.layer->GetLayerDefn();
+  const int name = find_field(definition, {"name", "name_bg", "name_en"});
+  const int volume = find_field(definition, {"vehicles_per_day", "aadt", "volume"});
+  if (volume < 0) throw InputError(describe(source.path, source.layer_name, {}, "vehicles_per_day", "missing (vehicles a day, both directions)"));
+  Gateways g;
+  for_each_feature(source, ctx, false, [&](OGRFeature& feature, OGRGeometry& geometry, long long fid) {
+    if (wkbFlatten(geometry.getGeometryType()) != wkbPoint) throw InputError(source.where(fid) + ": not a point");
+    const std::string text = feature.GetFieldAsString(volume);
+    const auto value = parse_double(text);
+    if (!value || *value < 0) throw InputError(source.where(fid, "vehicles_per_day") + " = '" + text + "' is not a count of zero or more");
+    g.name.push_back(name >= 0 ? feature.GetFieldAsString(name) : std::to_string(fid));
+    g.position.push_back({geometry.toPoint()->getX(), geometry.toPoint()->getY()});
+    g.vehicles_per_day.push_back(*value);
+  });
+  return g;
+}
+
+Gateways sofia_gateways(const ImportContext& ctx) {
+  OGRSpatialReference wgs84;
+  wgs84.importFromEPSG(4326);
+  const Reprojector to_model(wgs84, ctx.model_crs);
+  const auto rows = default_model::parse_csv(assets::text("gateways.csv"));  // name, lon, lat, vehicles_per_day, source
+  Gateways g;
+  for (std::size_t r = 1; r < rows.size(); ++r) {
+    double x = std::stod(rows[r].at(1)), y = std::stod(rows[r].at(2));
+    if (!to_model.transform(x, y)) throw InputError("embedded assets: gateways.csv: row " + std::to_string(r + 1) + " cannot be projected");
+    g.name.push_back(rows[r].at(0));
+    g.position.push_back({x, y});
+    g.vehicles_per_day.push_back(std::stod(rows[r].at(3)));
+  }
+  return g;
 }
 
 }  // namespace sofiatwin::gis

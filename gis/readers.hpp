@@ -64,6 +64,11 @@ ParkingZones read_parking_zones(const std::string& source, const ImportContext& 
 /// Sofia's Blue and Green paid-parking zones (assets/sofia/paid_parking.csv, approximate rings).
 ParkingZones sofia_parking_zones(const ImportContext& ctx);
 
+/// Points with a name and the vehicles crossing there a day (vehicles_per_day).
+Gateways read_gateways(const std::string& source, const ImportContext& ctx);
+/// The motorways and trunk roads where traffic enters and leaves Sofia (assets/sofia/gateways.csv).
+Gateways sofia_gateways(const ImportContext& ctx);
+
 /// GTFS feed (zip or folder): stops, routes, route patterns with departures per hour.
 TransitNetwork read_gtfs(const std::string& path, const ImportContext& ctx);
 

@@ -108,6 +108,18 @@ ParkingZones read_parking_layer(const TwinReader& r) {
   return p;
 }
 
+Gateways read_gateways_layer(const TwinReader& r) {
+  Gateways g;
+  r.each("gateways", [&](OGRFeature& f) {
+    const auto* point = f.GetGeometryRef() ? f.GetGeometryRef()->toPoint() : nullptr;
+    if (!point) throw InputError(describe(r.path(), "gateways", "feature " + std::to_string(f.GetFID()), {}, "no point"));
+    g.name.push_back(f.GetFieldAsString("name"));
+    g.position.push_back({point->getX(), point->getY()});
+    g.vehicles_per_day.push_back(f.GetFieldAsDouble("vehicles_per_day"));
+  });
+  return g;
+}
+
 RoadNetwork read_roads(const TwinReader& r) {
   RoadNetwork net;
   r.each("road_nodes", [&](OGRFeature& f) {
@@ -249,6 +261,7 @@ CityModel read_twin(const std::string& path) {
   m.traffic_zones = read_zones_layer(r, "traffic_zones");
   m.places = read_places_layer(r);
   m.parking = read_parking_layer(r);
+  m.gateways = read_gateways_layer(r);
   check_district_ids(path, "neighbourhoods", m.neighbourhoods.district, m.zones.size());
   check_district_ids(path, "traffic_zones", m.traffic_zones.district, m.zones.size());
   check_district_ids(path, "places", m.places.district, m.zones.size());

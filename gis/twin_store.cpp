@@ -222,6 +222,18 @@ void write_parking(TwinWriter& w, const ParkingZones& parking) {
   }
 }
 
+void write_gateways(TwinWriter& w, const Gateways& g) {
+  auto* layer = w.layer("gateways", wkbPoint, {{"id", OFTInteger}, {"name", OFTString}, {"vehicles_per_day", OFTReal}});
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    OGRFeature f(layer->GetLayerDefn());
+    f.SetField("id", static_cast<int>(i));
+    f.SetField("name", g.name[i].c_str());
+    f.SetField("vehicles_per_day", g.vehicles_per_day[i]);
+    f.SetGeometryDirectly(new OGRPoint(g.position[i].x_m, g.position[i].y_m));
+    TwinWriter::add(layer, f);
+  }
+}
+
 void write_buildings(TwinWriter& w, const Buildings& b) {
   auto* layer = w.layer("buildings", wkbPolygon,
                         {{"id", OFTInteger}, {"building_class", OFTString}, {"height_m", OFTReal}, {"height_source", OFTString},
@@ -311,6 +323,7 @@ void write_all(const CityModel& model, const std::string& path, const std::map<s
     write_zones(writer, "traffic_zones", model.traffic_zones);
     write_places(writer, model.places);
     write_parking(writer, model.parking);
+    write_gateways(writer, model.gateways);
     write_roads(writer, model.roads);
     write_transit(writer, model.transit);
     write_buildings(writer, model.buildings);

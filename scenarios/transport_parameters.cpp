@@ -181,6 +181,14 @@ void read_roads(const YamlMap& m, transport::RoadParameters& r) {
   per_road_class(m, "capacity_factor", r.capacity_factor, {0.0, 10.0, true, false, "a positive factor"});
 }
 
+void read_external(const YamlMap& m, const std::vector<transport::Period>& periods, transport::ExternalParameters& e) {
+  m.allow_only({"through_share", "gravity_beta_per_min", "attraction", "period_share"}, "an external-traffic key");
+  e.through_share = m.number("through_share", e.through_share, Range::share());
+  e.gravity_beta_per_min = m.number("gravity_beta_per_min", e.gravity_beta_per_min, Range::positive());
+  if (const auto a = m.map("attraction")) e.attraction_weight = activity_weights(*a);
+  e.period_share = period_values(m, "period_share", periods, true);
+}
+
 void read_assignment(const YamlMap& m, TransportParameters& out) {
   m.allow_only({"algorithm", "relative_gap", "max_iterations", "feedback_iterations"}, "an assignment key");
   if (m.has("algorithm")) {
@@ -205,7 +213,8 @@ void read_annualisation(const YamlMap& m, Annualisation& a) {
 
 TransportParameters parse(const YAML::Node& root, const std::string& file) {
   const YamlMap top(root, file, "");
-  top.allow_only({"zoning", "periods", "purposes", "mode_choice", "activity", "transit", "roads", "connectors", "assignment", "annualisation"},
+  top.allow_only({"zoning", "periods", "purposes", "mode_choice", "activity", "transit", "roads", "connectors", "external", "assignment",
+                  "annualisation"},
                  "a section of the transport parameters");
   TransportParameters p;
   p.source = file;
@@ -223,6 +232,8 @@ TransportParameters parse(const YAML::Node& root, const std::string& file) {
   p.transit.wait_weight = p.demand.mode.wait_weight;
   p.transit.walk_weight = p.demand.mode.walk_weight;
   if (const auto m = top.map("roads")) read_roads(*m, p.roads);
+  if (const auto m = top.map("external")) read_external(*m, p.demand.periods, p.external);
+  else p.external.period_share = std::vector<double>(p.demand.periods.size(), 1.0 / static_cast<double>(p.demand.periods.size()));
   if (const auto m = top.map("connectors")) read_connectors(*m, p);
   if (const auto m = top.map("assignment")) read_assignment(*m, p);
   if (const auto m = top.map("annualisation")) read_annualisation(*m, p.annualisation);

@@ -9,6 +9,7 @@
 #include "sim/transport/activity.hpp"
 #include "sim/transport/assignment.hpp"
 #include "sim/transport/demand.hpp"
+#include "sim/transport/external.hpp"
 #include "sim/transport/transit.hpp"
 #include "sim/transport/zone_network.hpp"
 
@@ -33,6 +34,7 @@ struct TransportParameters {
   transport::TransitParameters transit;
   transport::ConnectorParameters connectors;
   transport::RoadParameters roads;
+  transport::ExternalParameters external;
   transport::AssignmentOptions assignment;
   int feedback_iterations = 2;       // demand <-> congested car times: 1 = free-flow skims only
   Annualisation annualisation;

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "sim/core/input_error.hpp"
+#include "sim/transport/external.hpp"
 
 namespace sofiatwin::scenarios {
 namespace {
@@ -67,6 +68,28 @@ double relative_change(const std::vector<transport::OdMatrix>& now, const std::v
   return total > 0 ? change / total : 0.0;
 }
 
+/// The internal zones' part of the car skims (the gateways follow them).
+void set_internal_car(transport::Skims& internal, const transport::Skims& full, std::int32_t zones) {
+  const auto z = static_cast<std::size_t>(zones), n = static_cast<std::size_t>(full.zones);
+  internal.zones = zones;
+  internal.car_time_min.resize(z * z);
+  internal.car_distance_km.resize(z * z);
+  for (std::size_t o = 0; o < z; ++o)
+    for (std::size_t d = 0; d < z; ++d) {
+      internal.car_time_min[o * z + d] = full.car_time_min[o * n + d];
+      internal.car_distance_km[o * z + d] = full.car_distance_km[o * n + d];
+    }
+}
+
+/// The assignment's demand: the residents' car vehicles (internal zones) and the external traffic.
+transport::OdMatrix assignment_od(const transport::OdMatrix& internal, const transport::OdMatrix& external) {
+  transport::OdMatrix od = external;
+  const auto z = static_cast<std::size_t>(internal.zone_count), n = static_cast<std::size_t>(od.zone_count);
+  for (std::size_t o = 0; o < z; ++o)
+    for (std::size_t d = 0; d < z; ++d) od.trips[o * n + d] += internal.trips[o * z + d];
+  return od;
+}
+
 /// Averages the car skims of a feedback pass into the running ones (method of successive averages).
 void average_car_skims(transport::Skims& running, const transport::Skims& fresh, int pass) {
   const double w = 1.0 / pass;
@@ -78,7 +101,7 @@ void average_car_skims(transport::Skims& running, const transport::Skims& fresh,
 
 void note_network(TransportRun& run, const TransportParameters& p) {
   std::size_t uncovered = 0;
-  for (bool c : run.network.covered) uncovered += !c;
+  for (std::size_t z = 0; z < run.zones.size(); ++z) uncovered += !run.network.covered[z];
   run.notes.push_back(format("zoning: %zu zones of layer '%s'; %zu connectors (%d to %d per zone, one per %.2f km2)", run.zones.size(),
                              zoning_layer(run.zoning).c_str(), run.network.connector_zone.size(), p.connectors.min_connectors,
                              p.connectors.max_connectors, p.connectors.area_per_connector_km2));
@@ -100,8 +123,10 @@ void note_network(TransportRun& run, const TransportParameters& p) {
 
 std::vector<transport::TransitModel> transit_models(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
   std::vector<transport::TransitModel> out;
+  const std::vector<std::vector<Point2>> internal_access(run.network.access_points.begin(),
+                                                         run.network.access_points.begin() + run.network.internal_zones);
   for (const auto& period : p.demand.periods) {
-    out.emplace_back(model.transit, run.network.access_points, period.start_h, period.end_h, p.transit);
+    out.emplace_back(model.transit, internal_access, period.start_h, period.end_h, p.transit);
     if (model.transit.patterns.size() > 0 && out.back().service_departures() <= 0)
       throw InputError(format("%s: key 'periods.%s': no public-transport departures in the model's GTFS service between %.4g h and %.4g h",
                               p.source.c_str(), period.name.c_str(), period.start_h, period.end_h));
@@ -174,7 +199,7 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& p,
   const Point2 centre = model_centre(model, p);
   timed(progress, "zones", [&] {
     run.activity = transport::zone_activity(zones, model.buildings, model.places, p.activity, centre);
-    run.network = transport::build_zone_network(model.roads, zones, run.activity.points, p.connectors, p.roads);
+    run.network = transport::build_zone_network(model.roads, zones, run.activity.points, p.connectors, p.roads, model.gateways.position);
     note_network(run, p);
     return format("%zu %s, %zu connectors", zones.size(), zoning_layer(run.zoning).c_str(), run.network.connector_zone.size());
   });
@@ -184,19 +209,24 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& p,
   for (std::size_t k = 0; k < transport::activity_count; ++k) run.inputs.activity[k] = run.activity.value[k];
 
   const std::size_t periods = p.demand.periods.size();
-  std::vector<transport::Skims> skims(periods);
+  const auto internal = run.network.internal_zones;
+  std::vector<transport::Skims> skims(periods), car(periods);  // internal zones (demand); all zones (car, gateways too)
   std::vector<transport::TransitModel> transit;
   timed(progress, "skims", [&] {
-    transport::Skims car;
-    transport::car_skims(run.network.net, run.network.net.free_flow_time_min, car);
-    patch_uncovered(car, run.network, p);
+    transport::car_skims(run.network.net, run.network.net.free_flow_time_min, car[0]);
+    patch_uncovered(car[0], run.network, p);
     transit = transit_models(model, run, p);
     for (std::size_t t = 0; t < periods; ++t) {
-      skims[t] = car;
+      car[t] = car[0];
+      set_internal_car(skims[t], car[t], internal);
       transit[t].skims(skims[t]);
     }
     return format("car (free flow) and public transport in %zu periods", periods);
   });
+  std::vector<double> hours, attraction(zones.size(), 0.0);
+  for (const auto& period : p.demand.periods) hours.push_back(period.hours());
+  for (std::size_t z = 0; z < zones.size(); ++z)
+    for (std::size_t k = 0; k < transport::activity_count; ++k) attraction[z] += p.external.attraction_weight[k] * run.activity.value[k][z];
 
   run.periods.resize(periods);
   std::vector<transport::OdMatrix> previous;
@@ -205,15 +235,21 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& p,
       run.demand = transport::run_demand(run.inputs, skims, p.demand);
       return format("PT share %.3f, car constant %.2f min", run.demand.pt_share, run.demand.car_constant_min);
     });
-    run.car_trips_off_network_per_day = 0.0;
-    for (std::size_t t = 0; t < periods; ++t)
-      run.car_trips_off_network_per_day += remove_off_network(run.demand.car_vehicles_per_hour[t], run.network.covered) * p.demand.periods[t].hours();
-    if (!previous.empty()) run.feedback_change.push_back(relative_change(run.demand.car_vehicles_per_hour, previous));
-    previous = run.demand.car_vehicles_per_hour;
+    run.external = transport::external_demand(model.gateways.vehicles_per_day, run.network.covered, attraction, car[0].car_time_min, hours,
+                                              p.external);
+    run.car_trips_off_network_per_day = run.external.off_network_per_day;
+    run.assigned_vehicles_per_hour.clear();
+    for (std::size_t t = 0; t < periods; ++t) {
+      auto od = assignment_od(run.demand.car_vehicles_per_hour[t], run.external.vehicles_per_hour[t]);
+      run.car_trips_off_network_per_day += remove_off_network(od, run.network.covered) * hours[t];
+      run.assigned_vehicles_per_hour.push_back(std::move(od));
+    }
+    if (!previous.empty()) run.feedback_change.push_back(relative_change(run.assigned_vehicles_per_hour, previous));
+    previous = run.assigned_vehicles_per_hour;
     for (std::size_t t = 0; t < periods; ++t)
       timed(progress, "assign " + p.demand.periods[t].name, [&] {
         auto& pr = run.periods[t];
-        pr.road = transport::assign(run.network.net, run.demand.car_vehicles_per_hour[t], p.assignment);
+        pr.road = transport::assign(run.network.net, run.assigned_vehicles_per_hour[t], p.assignment);
         return format("%zu iterations, relative gap %.2e%s", pr.road.iterations.size(),
                       pr.road.iterations.empty() ? 0.0 : pr.road.iterations.back().relative_gap, pr.road.converged ? "" : " (NOT converged)");
       });
@@ -222,7 +258,8 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& p,
       transport::Skims fresh;
       transport::car_skims(run.network.net, run.periods[t].road.link_cost, fresh);
       patch_uncovered(fresh, run.network, p);
-      average_car_skims(skims[t], fresh, pass + 1);
+      average_car_skims(car[t], fresh, pass + 1);
+      set_internal_car(skims[t], car[t], internal);
     }
   }
   timed(progress, "transit loads", [&] {
@@ -287,6 +324,7 @@ KpiTable transport_kpis(const CityModel& model, const TransportRun& run, const T
   for (std::size_t q = 0; q < purposes.size(); ++q)
     k.add_sum("generalised_hours_" + p.demand.purposes[q].name, "person h",
               per_period([&](std::size_t t) { return purposes[q].generalised_person_min[t] / 60.0; }), annual);
+  k.add_sum("external_vehicles", "veh trips", per_period([&](std::size_t t) { return run.external.vehicles_per_hour.empty() ? 0.0 : run.external.vehicles_per_hour[t].total() * periods[t].hours(); }), annual);
   k.add("car_trips_off_network", "veh trips", std::vector<double>(n, std::numeric_limits<double>::quiet_NaN()), run.car_trips_off_network_per_day,
         run.car_trips_off_network_per_day * annual);
   for (std::size_t q = 0; q < purposes.size(); ++q) {

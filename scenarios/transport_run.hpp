@@ -12,6 +12,7 @@
 #include "sim/core/progress.hpp"
 #include "sim/transport/assignment.hpp"
 #include "sim/transport/demand.hpp"
+#include "sim/transport/external.hpp"
 #include "sim/transport/model_network.hpp"
 #include "sim/transport/transit.hpp"
 #include "sim/transport/zone_network.hpp"
@@ -35,6 +36,8 @@ struct TransportRun {
   transport::ZoneActivity activity;
   transport::DemandInputs inputs;
   transport::DemandResult demand;
+  transport::ExternalDemand external;  // traffic at the gateways
+  std::vector<transport::OdMatrix> assigned_vehicles_per_hour;  // per period: residents' cars and external traffic, all zones
   std::vector<PeriodRun> periods;     // in the order of the parameters' periods
   std::vector<double> feedback_change;  // per feedback pass after the first: relative change of the car demand
   double car_trips_off_network_per_day = 0.0;  // car person trips with an end in a zone the roads do not reach

@@ -47,6 +47,15 @@ struct ParkingZones {
   [[nodiscard]] double rate_at(Point2 p) const;
 };
 
+/// Where roads leave the model (external zones): the vehicles that cross there on a day, both
+/// directions, to and from the city and through it.
+struct Gateways {
+  std::vector<std::string> name;
+  std::vector<Point2> position;
+  std::vector<double> vehicles_per_day;
+  [[nodiscard]] std::size_t size() const { return name.size(); }
+};
+
 struct RoadNodes {
   std::vector<Point2> position;
   std::vector<double> elevation_m;  // NaN when no DEM covers the node
@@ -156,6 +165,7 @@ struct CityModel {
   Zones traffic_zones;   // zones made for transport modelling (may be empty)
   Places places;
   ParkingZones parking;
+  Gateways gateways;
   RoadNetwork roads;
   TransitNetwork transit;
   Buildings buildings;

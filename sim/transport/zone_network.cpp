@@ -14,9 +14,9 @@ constexpr double bpr_b = 0.15, bpr_power = 4.0;
 constexpr double connector_capacity_veh_h = 99999.0;
 constexpr double min_connector_m = 50.0;
 
-/// Road nodes that may take a connector: in the largest strongly connected component, touched by
-/// a road below trunk class.
-std::vector<std::int32_t> access_candidates(const RoadNetwork& roads) {
+/// Road nodes that may take a connector: in the largest strongly connected component and, unless
+/// `any_class`, touched by a road below trunk class.
+std::vector<std::int32_t> access_candidates(const RoadNetwork& roads, bool any_class) {
   const auto n = static_cast<std::int32_t>(roads.nodes.size());
   const auto& l = roads.links;
   const auto strong = strong_components(build_csr(n, l.from_node, l.to_node));
@@ -26,7 +26,7 @@ std::vector<std::int32_t> access_candidates(const RoadNetwork& roads) {
       local[l.from_node[a]] = local[l.to_node[a]] = 1;
   std::vector<std::int32_t> out;
   for (std::int32_t v = 0; v < n; ++v)
-    if (strong[v] == 0 && local[v]) out.push_back(v);
+    if (strong[v] == 0 && (local[v] || any_class)) out.push_back(v);
   return out;
 }
 
@@ -113,13 +113,29 @@ void add_link(TrafficNetwork& net, std::int32_t from, std::int32_t to, double ca
   net.link_type.push_back(type);
 }
 
+/// A grid over the candidate nodes for nearest-node searches.
+struct Candidates {
+  std::vector<std::int32_t> node;
+  std::vector<Point2> position;
+  SpatialGrid grid{250.0};
+  Candidates(const RoadNetwork& roads, bool any_class) : node(access_candidates(roads, any_class)) {
+    for (auto v : node) {
+      grid.insert(roads.nodes.position[v], static_cast<std::int32_t>(position.size()));
+      position.push_back(roads.nodes.position[v]);
+    }
+    grid.build();
+  }
+};
+
 }  // namespace
 
 ZoneNetwork build_zone_network(const RoadNetwork& roads, const Zones& zones, const WeightedPoints& activity,
-                               const ConnectorParameters& p, const RoadParameters& road) {
+                               const ConnectorParameters& p, const RoadParameters& road, const std::vector<Point2>& gateways) {
   ZoneNetwork out;
   auto& net = out.net;
-  const auto zone_count = static_cast<std::int32_t>(zones.size());
+  const auto internal = static_cast<std::int32_t>(zones.size());
+  const auto zone_count = internal + static_cast<std::int32_t>(gateways.size());
+  out.internal_zones = internal;
   net.zone_count = net.first_thru_node = zone_count;
   net.node_count = zone_count + static_cast<std::int32_t>(roads.nodes.size());
   const auto& l = roads.links;
@@ -130,21 +146,18 @@ ZoneNetwork build_zone_network(const RoadNetwork& roads, const Zones& zones, con
   }
   out.road_link_count = static_cast<std::int32_t>(l.size());
 
-  const auto candidates = access_candidates(roads);
-  std::vector<Point2> positions;
-  SpatialGrid grid(250.0);
-  for (auto v : candidates) {
-    grid.insert(roads.nodes.position[v], static_cast<std::int32_t>(positions.size()));
-    positions.push_back(roads.nodes.position[v]);
-  }
-  grid.build();
+  const Candidates local(roads, false);
+  const auto& candidates = local.node;
+  const auto& positions = local.position;
+  const auto& grid = local.grid;
   std::vector<std::vector<std::size_t>> members(zones.size());
   for (std::size_t i = 0; i < activity.zone.size(); ++i)
     if (activity.zone[i] >= 0 && activity.zone[i] < zone_count) members[static_cast<std::size_t>(activity.zone[i])].push_back(i);
-  out.access_points.resize(zones.size());
-  out.zone_centre.resize(zones.size());
-  out.nearest_access_m.assign(zones.size(), std::numeric_limits<double>::infinity());
-  out.covered.assign(zones.size(), false);
+  const auto all = static_cast<std::size_t>(zone_count);
+  out.access_points.resize(all);
+  out.zone_centre.resize(all);
+  out.nearest_access_m.assign(all, std::numeric_limits<double>::infinity());
+  out.covered.assign(all, false);
   std::vector<Point2> points;
   std::vector<double> weights;
   for (std::size_t z = 0; z < zones.size(); ++z) {
@@ -172,6 +185,24 @@ ZoneNetwork build_zone_network(const RoadNetwork& roads, const Zones& zones, con
       out.connector_zone.push_back(zone);
       out.connector_zone.push_back(zone);
     }
+  }
+  const Candidates any(roads, true);
+  for (std::size_t g = 0; g < gateways.size() && !any.node.empty(); ++g) {
+    const auto zone = internal + static_cast<std::int32_t>(g);
+    const auto z = static_cast<std::size_t>(zone);
+    out.access_points[z] = {gateways[g]};
+    out.zone_centre[z] = gateways[g];
+    const auto i = nearest_candidate(gateways[g], any.grid, any.position);
+    const double m = std::max(min_connector_m, distance_m(gateways[g], any.position[static_cast<std::size_t>(i)]));
+    out.nearest_access_m[z] = m;
+    out.covered[z] = m <= p.long_connector_m;
+    const double minutes = m / 1000.0 / p.speed_kmh * 60.0;
+    const auto node = zone_count + any.node[static_cast<std::size_t>(i)];
+    const auto type = static_cast<std::int32_t>(RoadClass::connector);
+    add_link(net, zone, node, connector_capacity_veh_h, m / 1000.0, minutes, 0.0, type);
+    add_link(net, node, zone, connector_capacity_veh_h, m / 1000.0, minutes, 0.0, type);
+    out.connector_zone.push_back(zone);
+    out.connector_zone.push_back(zone);
   }
   return out;
 }

@@ -2,9 +2,10 @@
 // over each zone's area. The twin holds the streets only; connectors depend on the zoning the model
 // runs on (districts, neighbourhoods or traffic zones), so they are built here.
 //
-// Layout (TNTP's "first thru node" convention): nodes [0, Z) are the zones, node Z + v is road node
-// v; links [0, L) are the road links with the twin's ids, links from L on are connectors, two per
-// access node (zone -> node, node -> zone).
+// Layout (TNTP's "first thru node" convention): nodes [0, Z) are the zones, [Z, Z + G) the
+// gateways (external zones where roads leave the model), node Z + G + v is road node v; links
+// [0, L) are the road links with the twin's ids, links from L on are connectors, two per access
+// node (zone -> node, node -> zone).
 #pragma once
 #include <array>
 #include <cstdint>
@@ -41,20 +42,23 @@ struct WeightedPoints {
 };
 
 struct ZoneNetwork {
-  TrafficNetwork net;
+  TrafficNetwork net;                              // net.zone_count = Z + G
+  std::int32_t internal_zones = 0;                 // Z
   std::int32_t road_link_count = 0;
   std::vector<std::int32_t> connector_zone;        // per connector (link L + i)
-  std::vector<std::vector<Point2>> access_points;  // per zone: centres of its parts (for walks to stops too)
-  std::vector<Point2> zone_centre;                 // per zone: the weighted centre connectors start from
-  std::vector<double> nearest_access_m;            // per zone: shortest distance from a part to its road node
-  std::vector<bool> covered;                       // per zone: nearest_access_m <= long_connector_m
+  std::vector<std::vector<Point2>> access_points;  // per zone and gateway: centres of its parts (for walks to stops too)
+  std::vector<Point2> zone_centre;                 // per zone and gateway: the weighted centre connectors start from
+  std::vector<double> nearest_access_m;            // per zone and gateway: shortest distance from a part to its road node
+  std::vector<bool> covered;                       // per zone and gateway: nearest_access_m <= long_connector_m
   [[nodiscard]] std::int32_t road_node(std::int32_t twin_node) const { return net.zone_count + twin_node; }
 };
 
 /// BPR (Bureau of Public Roads 1964: B = 0.15, P = 4) on roads; connectors have constant cost.
 /// Access nodes are road nodes of the largest strongly connected component that a road below
 /// trunk class reaches (no driveways onto motorways). Deterministic.
+/// Gateways connect to the nearest road node of any class (they sit where a motorway leaves).
 ZoneNetwork build_zone_network(const RoadNetwork& roads, const Zones& zones, const WeightedPoints& activity,
-                               const ConnectorParameters& p, const RoadParameters& road = {});
+                               const ConnectorParameters& p, const RoadParameters& road = {},
+                               const std::vector<Point2>& gateways = {});
 
 }  // namespace sofiatwin::transport

@@ -32,6 +32,9 @@ void expect_same_model(const CityModel& a, const CityModel& b) {
   EXPECT_EQ(a.parking.name, b.parking.name);
   EXPECT_EQ(a.parking.rate_eur_per_h, b.parking.rate_eur_per_h);
   EXPECT_EQ(a.parking.boundary, b.parking.boundary);
+  EXPECT_EQ(a.gateways.name, b.gateways.name);
+  EXPECT_EQ(a.gateways.position, b.gateways.position);
+  EXPECT_EQ(a.gateways.vehicles_per_day, b.gateways.vehicles_per_day);
   EXPECT_EQ(a.roads.nodes.position, b.roads.nodes.position);
   ASSERT_EQ(a.roads.nodes.elevation_m.size(), b.roads.nodes.elevation_m.size());
   for (std::size_t i = 0; i < a.roads.nodes.elevation_m.size(); ++i)

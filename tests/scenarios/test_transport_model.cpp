@@ -61,7 +61,12 @@ TEST_F(SofiaTransportModel, RunsOnTheTrafficZonesNestedInDistricts) {
   EXPECT_LE(run_->zones.size(), 300u);
   // several connectors per zone, every zone reached by the streets
   EXPECT_GE(run_->network.connector_zone.size(), 2 * 2 * run_->zones.size() * 9 / 10);
-  for (std::size_t z = 0; z < run_->zones.size(); ++z) EXPECT_TRUE(run_->network.covered[z]) << run_->zones.code[z];
+  for (std::size_t z = 0; z < run_->network.covered.size(); ++z) EXPECT_TRUE(run_->network.covered[z]) << z;  // zones and gateways
+  // the gateways' traffic is on the roads: every covered gateway's vehicles a day
+  EXPECT_NEAR(run_->external.vehicles_per_day, total(model_->gateways.vehicles_per_day), 1e-9);
+  // as trips: those to and from the city cross one gateway, those through the city two
+  const double crossing = total(model_->gateways.vehicles_per_day);
+  EXPECT_NEAR(day("external_vehicles"), crossing * (1 - params_->external.through_share / 2), 1e-6 * crossing);
   EXPECT_EQ(run_->activity.fallback_zones(), 0u);  // every traffic zone holds buildings
   EXPECT_FALSE(run_->activity.education_from_population);
   EXPECT_TRUE(run_->warnings.empty()) << run_->warnings.front();
@@ -91,7 +96,7 @@ TEST_F(SofiaTransportModel, EveryPeriodConvergesAndConservesAtEveryJunction) {
     }
     for (std::int32_t v = net.zone_count; v < net.node_count; ++v) ASSERT_NEAR(balance[static_cast<std::size_t>(v)], 0.0, 1e-6) << "node " << v;
     // a zone sends its inter-zonal car trips and receives those to it
-    const auto& od = run_->demand.car_vehicles_per_hour[t];
+    const auto& od = run_->assigned_vehicles_per_hour[t];  // residents and external traffic
     for (std::int32_t z = 0; z < net.zone_count; ++z) {
       double out = 0, in = 0;
       for (std::int32_t k = 0; k < net.zone_count; ++k)
@@ -205,7 +210,7 @@ TEST_F(SofiaTransportModel, TheSameResultsForOneAndTwoThreads) {
   for (std::size_t t = 0; t < one.periods.size(); ++t) {
     EXPECT_EQ(one.periods[t].road.link_flow, run_->periods[t].road.link_flow);
     EXPECT_EQ(one.periods[t].transit.route_boardings, run_->periods[t].transit.route_boardings);
-    EXPECT_EQ(one.demand.car_vehicles_per_hour[t].trips, run_->demand.car_vehicles_per_hour[t].trips);
+    EXPECT_EQ(one.assigned_vehicles_per_hour[t].trips, run_->assigned_vehicles_per_hour[t].trips);
   }
 }
 
