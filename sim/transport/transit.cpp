@@ -167,6 +167,8 @@ TransitModel::TransitModel(const TransitNetwork& transit, const std::vector<std:
 struct TransitModel::Strategy {
   std::vector<double> u, frequency, boarding_sum;
   std::vector<std::int32_t> first_attractive, next_attractive;
+  std::vector<double> walk_best;                     // stops: the cheapest walk out
+  std::vector<std::int32_t> walk_arc, board_first;   // stops: that walk, the attractive boardings
   std::vector<std::int32_t> order;  // nodes with a finite label, by increasing u
   QuadHeap heap;
 };
@@ -178,46 +180,85 @@ void TransitModel::strategy_to(std::int32_t destination, Strategy& s) const {
   s.boarding_sum.assign(n, 0.0);
   s.first_attractive.assign(n, -1);
   s.next_attractive.resize(arcs_.size());
+  s.walk_best.assign(n, inf);
+  s.walk_arc.assign(n, -1);
+  s.board_first.assign(n, -1);
   s.order.clear();
-  // Entries are arcs (code >= 0, key u_j + c_a) or node tokens (code -1 - i, key u_i). Arcs leave
-  // the heap in increasing key, so a node's label is final when its token (of its current label)
-  // leaves: only then are its incoming arcs pushed, once, and the node joins `order`.
+  // Label setting in increasing cost to the destination. Heap entries are boarding arcs (code >= 0,
+  // key u_j + c_a) or node tokens (code -1 - i, key u_i); a node's label is final when the token
+  // of its current label leaves, and only then are its incoming arcs looked at, once.
+  // - Arcs out of zones (access walks) and pattern nodes (ride, alight) are single-arc choices: the
+  //   cheapest wins whatever the order, so they are relaxed at once.
+  // - At a stop, boardings join the attractive set in the order of their keys while they are cheaper
+  //   than the stop's label (Spiess and Florian). A walk out of the stop competes as one arc: a
+  //   boarding whose key is not below the best walk known when it leaves the heap is never
+  //   attractive (that walk's head was final before it), so walks are relaxed at once too and only
+  //   boardings need the heap. The stop takes the walk when it is cheaper than its boardings.
   auto& heap = s.heap;
   heap.clear();
   s.u[destination] = 0.0;
   heap.push(0.0, -1 - destination);
+  const auto first_pattern_node = zones_ + static_cast<std::int32_t>(transit_.stops.size());
+  auto stop_label = [&](std::int32_t i) {
+    const double boarded = s.frequency[i] > 0 ? (p_.wait_weight * regular_headway_factor + s.boarding_sum[i]) / s.frequency[i] : inf;
+    return std::min(boarded, s.walk_best[i]);
+  };
   while (!heap.empty()) {
     const auto [key, code] = heap.pop();
     if (code < 0) {
       const auto j = -1 - code;
       if (key != s.u[j]) continue;  // an earlier label of the node
+      if (j >= zones_ && j < first_pattern_node) {  // a stop: its strategy, walk or boardings
+        if (s.walk_best[j] <= key && s.walk_arc[j] >= 0) {
+          s.frequency[j] = inf;
+          s.first_attractive[j] = s.walk_arc[j];
+          s.next_attractive[s.walk_arc[j]] = -1;
+        } else {
+          s.first_attractive[j] = s.board_first[j];
+        }
+      }
       s.order.push_back(j);
       if (j < zones_ && j != destination) continue;  // zones are not passed through
       for (auto k = in_first_[j]; k < in_first_[j + 1]; ++k) {
         const auto arc = in_arcs_[static_cast<std::size_t>(k)];
-        heap.push(s.u[j] + cost(arcs_[arc]), arc);
+        const auto i = from_[arc];
+        const double through = s.u[j] + cost(arcs_[arc]);
+        if (arcs_[arc].kind == Kind::board) {
+          heap.push(through, arc);
+        } else if (i < zones_ || i >= first_pattern_node) {
+          // ties go to the lower arc index, as the heap's order would have it
+          const bool cheaper = through < s.u[i];
+          if (cheaper || (through == s.u[i] && s.frequency[i] == inf && arc < s.first_attractive[i])) {
+            s.u[i] = through;
+            s.frequency[i] = inf;
+            s.first_attractive[i] = arc;
+            s.next_attractive[arc] = -1;
+            if (cheaper && i >= zones_) heap.push(through, -1 - i);  // origins are read at the end
+          }
+        } else if (through < s.walk_best[i] || (through == s.walk_best[i] && arc < s.walk_arc[i])) {  // a walk out of a stop
+          s.walk_best[i] = through;
+          s.walk_arc[i] = arc;
+          if (through < s.u[i]) s.u[i] = through, heap.push(through, -1 - i);
+        }
       }
       continue;
     }
     const auto a = code;
     const auto i = from_[a];
-    if (key >= s.u[i]) continue;  // not attractive
+    if (key >= s.u[i] || key >= s.walk_best[i]) continue;  // not attractive
     const Arc& arc = arcs_[a];
-    if (arc.kind != Kind::board) {  // infinite frequency: the single best arc
-      s.u[i] = key;
-      s.frequency[i] = inf;
-      s.first_attractive[i] = a;
-      s.next_attractive[a] = -1;
-    } else {
-      if (s.frequency[i] == inf) continue;  // a certain walk beats waiting
-      s.next_attractive[a] = s.frequency[i] > 0 ? s.first_attractive[i] : -1;
-      s.first_attractive[i] = a;
-      s.frequency[i] += arc.frequency_per_min;
-      s.boarding_sum[i] += arc.frequency_per_min * key;
-      s.u[i] = (p_.wait_weight * regular_headway_factor + s.boarding_sum[i]) / s.frequency[i];
+    s.next_attractive[a] = s.board_first[i];
+    s.board_first[i] = a;
+    s.frequency[i] += arc.frequency_per_min;
+    s.boarding_sum[i] += arc.frequency_per_min * key;
+    if (const double label = stop_label(i); label < s.u[i]) {
+      s.u[i] = label;
+      heap.push(label, -1 - i);
     }
-    heap.push(s.u[i], -1 - i);
   }
+  // origins depend on stops only: after them in `order`
+  for (std::int32_t z = 0; z < zones_; ++z)
+    if (z != destination && s.u[z] < inf) s.order.push_back(z);
 }
 
 void TransitModel::components(const Strategy& s, std::int32_t r, Components& c) const {
