@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds and runs the benchmarks, each case in its own process (clean peak memory).
-# Usage: scripts/bench.sh [import] [assignment] [water]   (default: all three)
+# Usage: scripts/bench.sh [import] [assignment] [water] [transport]   (default: all of them)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 parts=("$@")
-[ ${#parts[@]} -eq 0 ] && parts=(import assignment water)
+[ ${#parts[@]} -eq 0 ] && parts=(import assignment water transport)
 wanted() { [[ " ${parts[*]} " == *" $1 "* ]]; }
 bash scripts/setup.sh
 bash scripts/build.sh build -DSOFIATWIN_BUILD_TESTS=ON -DSOFIATWIN_BUILD_BENCH=ON
@@ -42,4 +42,32 @@ wanted water && for case in PacificCity BWSN_Network_2 Net6 MICROPOLIS_v1 Richmo
   read -r t2 i2 <<<"$(median_of_three "$two")"
   printf '%-22s median of 3: 1 thread %s s (%s ms/iteration), 2 threads %s s (%s ms/iteration)\n' "$case" "$t1" "$i1" "$t2" "$i2"
 done
+# The transport model (zones, demand by purpose and period, four assignments to 1e-6, transit
+# loads), whole process from reading the twin to the written results, 1 and 2 threads in turn,
+# three processes each: the median wall time and the peak memory.
+if wanted transport; then
+  D=../shared/data/sofia
+  ./build/app/sofiatwin import --out build/bench-default.gpkg >/dev/null 2>&1
+  ./build/app/sofiatwin import --districts $D/admin/sofia_admin.gpkg:districts --neighbourhoods $D/admin/sofia.kvartali.json \
+    --gtfs $D/transit/sofia_gtfs_20260419.zip --population $D/population/ghs_pop_2020_sofia_120m_mollweide.tif \
+    --roads $D/osm_center/sofia_center_osm.gpkg:roads --buildings $D/osm_center/sofia_center_osm.gpkg:buildings \
+    --dem $D/osm_center/vitosha_dem.tif --out build/bench-real.gpkg >/dev/null 2>&1
+  for twin in default real; do
+    declare -A wall=() memory=()
+    for _ in 1 2 3; do
+      for threads in 1 2; do
+        line=$(/usr/bin/time -f "%e %M" ./build/app/sofiatwin --threads "$threads" transport "build/bench-$twin.gpkg" \
+               --out "build/bench-transport-$twin" 2>&1 >/dev/null | tail -n 1)
+        wall[$threads]+="${line% *} "
+        memory[$threads]+="${line#* } "
+      done
+    done
+    for threads in 1 2; do
+      median=$(tr ' ' '\n' <<<"${wall[$threads]}" | grep . | sort -g | sed -n 2p)
+      peak=$(tr ' ' '\n' <<<"${memory[$threads]}" | grep . | sort -g | tail -n 1)
+      printf 'transport %-8s threads %d  runs %s s, median %s s, peak %d MB\n' "$twin" "$threads" "${wall[$threads]}" "$median" $((peak / 1024))
+    done
+    unset wall memory
+  done
+fi
 exit 0

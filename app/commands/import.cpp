@@ -25,6 +25,10 @@ class ImportCommand final : public Command {
     auto* cmd = app.add_subcommand("import", "Import GIS layers (or, with none, the embedded default Sofia model) into a twin GeoPackage");
     cmd->add_option("--districts", sources.districts, "Zone polygons (file[:layer]): code, name, population");
     cmd->add_option("--neighbourhoods", sources.neighbourhoods, "Finer zone polygons (file[:layer])");
+    cmd->add_option("--traffic-zones", sources.traffic_zones, "Zone polygons made for transport modelling (file[:layer])");
+    cmd->add_option("--places", sources.places, "Key places (points: kind municipality|district_administration, name; default: Sofia's)");
+    cmd->add_option("--parking", sources.parking, "Paid-parking zones (polygons: name, rate_eur_per_h; default: Sofia's Blue and Green zones)");
+    cmd->add_option("--gateways", sources.gateways, "Where roads leave the model (points: name, vehicles_per_day; default: Sofia's)");
     cmd->add_option("--gtfs", sources.gtfs, "GTFS feed (zip or folder)");
     cmd->add_option("--osm", sources.osm, "OpenStreetMap XML or PBF (highways and buildings)");
     cmd->add_option("--roads", sources.roads, "Road lines (file[:layer]): highway, lanes, maxspeed, oneway, width");
@@ -43,7 +47,7 @@ class ImportCommand final : public Command {
   }
 
   [[nodiscard]] bool has_sources() const {
-    return sources.districts || sources.neighbourhoods || sources.gtfs || sources.osm || sources.roads ||
+    return sources.districts || sources.neighbourhoods || sources.traffic_zones || sources.gtfs || sources.osm || sources.roads ||
            sources.buildings || sources.population || sources.dem || sources.water;
   }
 
