@@ -20,8 +20,8 @@ std::string number(double v) {
   return buffer;
 }
 
-ResultTable road_links(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
-  const auto& l = model.roads.links;
+ResultTable road_links(const TransportRun& run, const TransportParameters& p) {
+  const auto& l = run.roads->links;
   const std::size_t n = l.size();
   ResultTable t{"road_link_results", ResultElement::road_link};
   std::vector<std::string> cls(n);
@@ -48,10 +48,10 @@ ResultTable road_links(const CityModel& model, const TransportRun& run, const Tr
   return t;
 }
 
-ResultTable stops(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
-  const std::size_t n = model.transit.stops.size();
+ResultTable stops(const TransportRun& run, const TransportParameters& p) {
+  const std::size_t n = run.transit->stops.size();
   ResultTable t{"transit_stop_results", ResultElement::transit_stop};
-  t.add_text("name", model.transit.stops.name);
+  t.add_text("name", run.transit->stops.name);
   std::vector<double> daily(n, 0.0);
   for (std::size_t k = 0; k < run.periods.size(); ++k) {
     const auto& b = run.periods[k].transit.stop_boardings;
@@ -62,8 +62,8 @@ ResultTable stops(const CityModel& model, const TransportRun& run, const Transpo
   return t;
 }
 
-ResultTable routes(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
-  const auto& tr = model.transit;
+ResultTable routes(const TransportRun& run, const TransportParameters& p) {
+  const auto& tr = *run.transit;
   const std::size_t n = tr.routes.size();
   ResultTable t{"transit_route_results", ResultElement::transit_route};
   t.add_text("short_name", tr.routes.short_name);
@@ -161,9 +161,9 @@ std::string purposes_csv(const TransportRun& run, const TransportParameters& p) 
 
 std::vector<gis::ResultTable> transport_tables(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
   std::vector<gis::ResultTable> out;
-  out.push_back(road_links(model, run, p));
-  out.push_back(stops(model, run, p));
-  out.push_back(routes(model, run, p));
+  out.push_back(road_links(run, p));
+  out.push_back(stops(run, p));
+  out.push_back(routes(run, p));
   out.push_back(zones_table(model, run, p, false));
   if (model.zones.size() > 0) out.push_back(zones_table(model, run, p, true));
   return out;

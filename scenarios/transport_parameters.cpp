@@ -189,6 +189,14 @@ void read_external(const YamlMap& m, const std::vector<transport::Period>& perio
   e.period_share = period_values(m, "period_share", periods, true);
 }
 
+void read_parking_search(const YamlMap& m, std::map<std::string, ParkingSearch>& out) {
+  for (const auto& name : m.keys()) {
+    const auto zone = m.required_map(name);
+    zone.allow_only({"minutes_per_arrival", "km_per_arrival"}, "a parking-search key");
+    out[name] = {zone.required_number("minutes_per_arrival", Range::non_negative()), zone.required_number("km_per_arrival", Range::non_negative())};
+  }
+}
+
 void read_assignment(const YamlMap& m, TransportParameters& out) {
   m.allow_only({"algorithm", "relative_gap", "max_iterations", "feedback_iterations"}, "an assignment key");
   if (m.has("algorithm")) {
@@ -213,8 +221,8 @@ void read_annualisation(const YamlMap& m, Annualisation& a) {
 
 TransportParameters parse(const YAML::Node& root, const std::string& file) {
   const YamlMap top(root, file, "");
-  top.allow_only({"zoning", "periods", "purposes", "mode_choice", "activity", "transit", "roads", "connectors", "external", "assignment",
-                  "annualisation"},
+  top.allow_only({"zoning", "periods", "purposes", "mode_choice", "activity", "transit", "roads", "connectors", "external", "parking_search",
+                  "assignment", "annualisation"},
                  "a section of the transport parameters");
   TransportParameters p;
   p.source = file;
@@ -232,6 +240,7 @@ TransportParameters parse(const YAML::Node& root, const std::string& file) {
   p.transit.wait_weight = p.demand.mode.wait_weight;
   p.transit.walk_weight = p.demand.mode.walk_weight;
   if (const auto m = top.map("roads")) read_roads(*m, p.roads);
+  if (const auto m = top.map("parking_search")) read_parking_search(*m, p.parking_search);
   if (const auto m = top.map("external")) read_external(*m, p.demand.periods, p.external);
   else p.external.period_share = std::vector<double>(p.demand.periods.size(), 1.0 / static_cast<double>(p.demand.periods.size()));
   if (const auto m = top.map("connectors")) read_connectors(*m, p);

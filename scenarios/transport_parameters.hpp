@@ -2,6 +2,7 @@
 // mode choice, activity, transit, connectors, assignment, annualisation. The built-in defaults are
 // that file itself, embedded in the program.
 #pragma once
+#include <map>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,11 @@ struct Annualisation {
   [[nodiscard]] double factor() const { return working_days_per_year + other_days_per_year * other_day_ratio; }
 };
 
+/// Cruising for a kerb space where parking is paid: per car arriving in the zone.
+struct ParkingSearch {
+  double minutes_per_arrival = 0.0, km_per_arrival = 0.0;
+};
+
 struct TransportParameters {
   std::string source = "built-in";  // the file they came from (named in errors found while running)
   Zoning zoning = Zoning::automatic;
@@ -35,6 +41,7 @@ struct TransportParameters {
   transport::ConnectorParameters connectors;
   transport::RoadParameters roads;
   transport::ExternalParameters external;
+  std::map<std::string, ParkingSearch> parking_search;  // by the name of a paid-parking zone
   transport::AssignmentOptions assignment;
   int feedback_iterations = 2;       // demand <-> congested car times: 1 = free-flow skims only
   Annualisation annualisation;

@@ -121,13 +121,16 @@ void note_network(TransportRun& run, const TransportParameters& p) {
   if (run.activity.education_from_population) run.notes.push_back("activity: no education buildings; education places follow the residents");
 }
 
-std::vector<transport::TransitModel> transit_models(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
+std::vector<transport::TransitModel> transit_models(const TransitNetwork& network, const TransportRun& run, const TransportParameters& p,
+                                                    const TransportChanges& changes) {
   std::vector<transport::TransitModel> out;
   const std::vector<std::vector<Point2>> internal_access(run.network.access_points.begin(),
                                                          run.network.access_points.begin() + run.network.internal_zones);
   for (const auto& period : p.demand.periods) {
-    out.emplace_back(model.transit, internal_access, period.start_h, period.end_h, p.transit);
-    if (model.transit.patterns.size() > 0 && out.back().service_departures() <= 0)
+    const auto t = out.size();
+    out.emplace_back(network, internal_access, period.start_h, period.end_h, p.transit,
+                     changes.frequency_factor.empty() ? std::vector<double>{} : changes.frequency_factor[t]);
+    if (network.patterns.size() > 0 && out.back().service_departures() <= 0)
       throw InputError(format("%s: key 'periods.%s': no public-transport departures in the model's GTFS service between %.4g h and %.4g h",
                               p.source.c_str(), period.name.c_str(), period.start_h, period.end_h));
   }
@@ -189,17 +192,73 @@ std::string zoning_layer(Zoning zoning) {
   }
 }
 
-TransportRun run_transport(const CityModel& model, const TransportParameters& p, ProgressSink* progress) {
+namespace {
+
+/// The road and assignment changes of a scenario on the built network (road links keep their ids).
+void apply_road_changes(transport::ZoneNetwork& zn, const RoadNetwork& roads, const TransportParameters& p, const TransportChanges& c) {
+  auto& net = zn.net;
+  for (std::size_t a = 0; a < roads.links.size(); ++a) {
+    if (!c.capacity_factor.empty()) net.capacity_veh_h[a] *= c.capacity_factor[a];
+    if (!c.extra_minutes.empty()) net.free_flow_time_min[a] += c.extra_minutes[a];
+    if (!c.junction_delay_factor.empty())
+      net.free_flow_time_min[a] += (c.junction_delay_factor[a] - 1.0) * p.roads.junction_delay_s[static_cast<std::size_t>(roads.links.road_class[a])] / 60.0;
+  }
+}
+
+/// Parking search per zone (minutes and km per car arriving) from the paid-parking zone its label point lies in.
+void parking_search(TransportRun& run, const CityModel& model, const TransportParameters& p, const TransportChanges& c) {
+  const auto n = run.zones.size();
+  run.parking_search_min.assign(n, 0.0);
+  run.parking_search_km.assign(n, 0.0);
+  for (std::size_t z = 0; z < n; ++z) {
+    for (std::size_t k = 0; k < model.parking.size(); ++k) {
+      const auto found = p.parking_search.find(model.parking.name[k]);
+      if (found == p.parking_search.end() || !contains(model.parking.boundary[k], run.zones.centroid[z])) continue;
+      run.parking_search_min[z] = std::max(run.parking_search_min[z], found->second.minutes_per_arrival);
+      run.parking_search_km[z] = std::max(run.parking_search_km[z], found->second.km_per_arrival);
+    }
+    if (!c.parking_search_factor.empty()) run.parking_search_min[z] *= c.parking_search_factor[z], run.parking_search_km[z] *= c.parking_search_factor[z];
+  }
+  run.inputs.car_destination_penalty_min = run.parking_search_min;
+}
+
+/// The search traffic of each period: car vehicles arriving at a zone x its search distance and time.
+void parking_search_traffic(TransportRun& run, const TransportParameters& p) {
+  const auto n = run.zones.size();
+  run.parking_search_vehicle_km.assign(p.demand.periods.size(), 0.0);
+  run.parking_search_vehicle_hours.assign(p.demand.periods.size(), 0.0);
+  for (std::size_t t = 0; t < p.demand.periods.size(); ++t) {
+    const auto& od = run.demand.car_vehicles_per_hour[t];
+    for (std::size_t o = 0; o < n; ++o)
+      for (std::size_t d = 0; d < n; ++d) {
+        const double arrivals = od.trips[o * n + d] * p.demand.periods[t].hours();
+        run.parking_search_vehicle_km[t] += arrivals * run.parking_search_km[d];
+        run.parking_search_vehicle_hours[t] += arrivals * run.parking_search_min[d] / 60.0;
+      }
+  }
+}
+
+}  // namespace
+
+TransportRun run_transport(const CityModel& model, const TransportParameters& parameters, ProgressSink* progress, const TransportChanges& changes) {
+  TransportParameters p = parameters;
+  if (changes.wait_weight) p.demand.mode.wait_weight = p.transit.wait_weight = *changes.wait_weight;
+  if (changes.car_constant_min) p.demand.mode.car_constant_min = *changes.car_constant_min;
+  const RoadNetwork& roads = changes.roads ? *changes.roads : model.roads;
+  const TransitNetwork& transit_network = changes.transit ? *changes.transit : model.transit;
   TransportRun run;
   run.zoning = choose_zoning(model, p.zoning);
   const Zones& zones = zones_of(model, run.zoning);
   check_model(model, run.zoning, zones);
   run.zones = zones;
   run.parameters = p;
+  run.roads = &roads;
+  run.transit = &transit_network;
   const Point2 centre = model_centre(model, p);
   timed(progress, "zones", [&] {
     run.activity = transport::zone_activity(zones, model.buildings, model.places, p.activity, centre);
-    run.network = transport::build_zone_network(model.roads, zones, run.activity.points, p.connectors, p.roads, model.gateways.position);
+    run.network = transport::build_zone_network(roads, zones, run.activity.points, p.connectors, p.roads, model.gateways.position);
+    apply_road_changes(run.network, roads, p, changes);
     note_network(run, p);
     return format("%zu %s, %zu connectors", zones.size(), zoning_layer(run.zoning).c_str(), run.network.connector_zone.size());
   });
@@ -207,6 +266,11 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& p,
   run.inputs.parking_eur_per_h.resize(zones.size());
   for (std::size_t z = 0; z < zones.size(); ++z) run.inputs.parking_eur_per_h[z] = model.parking.rate_at(zones.centroid[z]);
   for (std::size_t k = 0; k < transport::activity_count; ++k) run.inputs.activity[k] = run.activity.value[k];
+  parking_search(run, model, p, changes);
+  for (const auto& purpose : p.demand.purposes) {
+    const auto found = changes.production_factor.find(purpose.name);
+    run.inputs.production_factor.push_back(found != changes.production_factor.end() ? found->second : std::vector<double>{});
+  }
 
   const std::size_t periods = p.demand.periods.size();
   const auto internal = run.network.internal_zones;
@@ -215,7 +279,7 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& p,
   timed(progress, "skims", [&] {
     transport::car_skims(run.network.net, run.network.net.free_flow_time_min, car[0]);
     patch_uncovered(car[0], run.network, p);
-    transit = transit_models(model, run, p);
+    transit = transit_models(transit_network, run, p, changes);
     for (std::size_t t = 0; t < periods; ++t) {
       car[t] = car[0];
       set_internal_car(skims[t], car[t], internal);
@@ -249,7 +313,13 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& p,
     for (std::size_t t = 0; t < periods; ++t)
       timed(progress, "assign " + p.demand.periods[t].name, [&] {
         auto& pr = run.periods[t];
-        pr.road = transport::assign(run.network.net, run.assigned_vehicles_per_hour[t], p.assignment);
+        if (changes.period_capacity_factor.empty()) {
+          pr.road = transport::assign(run.network.net, run.assigned_vehicles_per_hour[t], p.assignment);
+        } else {  // works on some links in this period
+          auto net = run.network.net;
+          for (std::size_t a = 0; a < changes.period_capacity_factor[t].size(); ++a) net.capacity_veh_h[a] *= changes.period_capacity_factor[t][a];
+          pr.road = transport::assign(net, run.assigned_vehicles_per_hour[t], p.assignment);
+        }
         return format("%zu iterations, relative gap %.2e%s", pr.road.iterations.size(),
                       pr.road.iterations.empty() ? 0.0 : pr.road.iterations.back().relative_gap, pr.road.converged ? "" : " (NOT converged)");
       });
@@ -274,11 +344,12 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& p,
     }
     return format("%.0f boardings a day", boardings);
   });
+  parking_search_traffic(run, p);
   add_warnings(run, p);
   return run;
 }
 
-KpiTable transport_kpis(const CityModel& model, const TransportRun& run, const TransportParameters& p) {
+KpiTable transport_kpis(const TransportRun& run, const TransportParameters& p) {
   KpiTable k;
   const auto& periods = p.demand.periods;
   const double annual = p.annualisation.factor();
@@ -301,7 +372,7 @@ KpiTable transport_kpis(const CityModel& model, const TransportRun& run, const T
   auto sum_routes = [&](std::size_t t, const std::vector<double>& v, int only_type) {
     double s = 0;
     for (std::size_t r = 0; r < v.size(); ++r)
-      if (only_type < 0 || model.transit.routes.gtfs_type[r] == only_type) s += v[r];
+      if (only_type < 0 || run.transit->routes.gtfs_type[r] == only_type) s += v[r];
     return s * periods[t].hours();
   };
   k.add_sum("pt_boardings", "boardings", per_period([&](std::size_t t) { return sum_routes(t, run.periods[t].transit.route_boardings, -1); }), annual);
@@ -324,6 +395,8 @@ KpiTable transport_kpis(const CityModel& model, const TransportRun& run, const T
   for (std::size_t q = 0; q < purposes.size(); ++q)
     k.add_sum("generalised_hours_" + p.demand.purposes[q].name, "person h",
               per_period([&](std::size_t t) { return purposes[q].generalised_person_min[t] / 60.0; }), annual);
+  k.add_sum("parking_search_vehicle_km", "veh km", run.parking_search_vehicle_km, annual);
+  k.add_sum("parking_search_vehicle_hours", "veh h", run.parking_search_vehicle_hours, annual);
   k.add_sum("external_vehicles", "veh trips", per_period([&](std::size_t t) { return run.external.vehicles_per_hour.empty() ? 0.0 : run.external.vehicles_per_hour[t].total() * periods[t].hours(); }), annual);
   k.add("car_trips_off_network", "veh trips", std::vector<double>(n, std::numeric_limits<double>::quiet_NaN()), run.car_trips_off_network_per_day,
         run.car_trips_off_network_per_day * annual);

@@ -3,6 +3,8 @@
 // equilibrium assignment and transit loads per period, with feedback of congested car times into
 // the demand -> KPIs per period, day and year.
 #pragma once
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +30,25 @@ struct PeriodRun {
   double transit_departures = 0.0;   // in the whole period
 };
 
+/// What a scenario changes in the transport model, on the base model's dense ids (all optional).
+struct TransportChanges {
+  const RoadNetwork* roads = nullptr;        // a changed copy of the streets (new links appended), else the model's
+  const TransitNetwork* transit = nullptr;   // a changed copy of the transit network (new lines), else the model's
+  std::vector<double> capacity_factor;       // per road link: capacity multiplier
+  std::vector<double> extra_minutes;         // per road link: minutes added to its free-flow time (a closure)
+  std::vector<double> junction_delay_factor; // per road link: multiplier of its junction delay
+  std::vector<std::vector<double>> period_capacity_factor;  // [period][road link]: lanes closed for works
+  std::map<std::string, std::vector<double>> production_factor;  // purpose -> per zone of the zoning
+  std::vector<double> parking_search_factor;  // per zone: multiplier of its parking search time and distance
+  std::optional<double> wait_weight;          // perceived weight of waiting (real-time information lowers it)
+  std::vector<std::vector<double>> frequency_factor;  // [period][pattern]: departures multiplier
+  std::optional<double> car_constant_min;     // the baseline's calibrated constant (a scenario keeps it)
+};
+
 struct TransportRun {
   TransportParameters parameters;     // the parameters it ran with
+  const RoadNetwork* roads = nullptr;       // the streets it ran on (the model's or the changes')
+  const TransitNetwork* transit = nullptr;  // likewise
   Zoning zoning = Zoning::districts;  // the zoning it ran on
   Zones zones;                        // that zoning
   transport::ZoneNetwork network;
@@ -40,7 +59,9 @@ struct TransportRun {
   std::vector<transport::OdMatrix> assigned_vehicles_per_hour;  // per period: residents' cars and external traffic, all zones
   std::vector<PeriodRun> periods;     // in the order of the parameters' periods
   std::vector<double> feedback_change;  // per feedback pass after the first: relative change of the car demand
-  double car_trips_off_network_per_day = 0.0;  // car person trips with an end in a zone the roads do not reach
+  double car_trips_off_network_per_day = 0.0;
+  std::vector<double> parking_search_min, parking_search_km;  // per zone, per car arriving
+  std::vector<double> parking_search_vehicle_km, parking_search_vehicle_hours;  // per period  // car person trips with an end in a zone the roads do not reach
   std::vector<std::string> warnings;  // targets not reached, unassigned demand, non-convergence, partial coverage
   std::vector<std::string> notes;     // how the run was built (zoning, fallbacks)
 };
@@ -57,9 +78,11 @@ Point2 model_centre(const CityModel& model, const TransportParameters& parameter
 
 /// Runs the model. Throws InputError when the model lacks zones, roads or population, or a period
 /// has no public-transport service in a model that has some.
-TransportRun run_transport(const CityModel& model, const TransportParameters& parameters, ProgressSink* progress = nullptr);
+/// `changes` (and the networks it points to) must outlive the returned run, which points to them.
+TransportRun run_transport(const CityModel& model, const TransportParameters& parameters, ProgressSink* progress = nullptr,
+                           const TransportChanges& changes = {});
 
 /// KPIs per period, day and year (the annualisation of the parameters).
-KpiTable transport_kpis(const CityModel& model, const TransportRun& run, const TransportParameters& parameters);
+KpiTable transport_kpis(const TransportRun& run, const TransportParameters& parameters);
 
 }  // namespace sofiatwin::scenarios

@@ -17,10 +17,10 @@ Point2 midpoint(const Polyline& line) {
 }
 
 /// Minutes per 10 km over the day on the road links near the centre.
-std::optional<double> car_minutes_per_10km(const CityModel& model, const TransportRun& run, const TransportParameters& p, Point2 centre,
+std::optional<double> car_minutes_per_10km(const TransportRun& run, const TransportParameters& p, Point2 centre,
                                            double radius_m) {
   double hours = 0, km = 0;
-  const auto& l = model.roads.links;
+  const auto& l = run.roads->links;
   for (std::size_t t = 0; t < run.periods.size(); ++t)
     for (std::size_t a = 0; a < l.size(); ++a) {
       if (distance_m(midpoint(l.shape[a]), centre) > radius_m) continue;
@@ -34,10 +34,10 @@ std::optional<double> car_minutes_per_10km(const CityModel& model, const Transpo
 
 /// Mean daily volume of the links of a named road, both directions added (twice the mean of its
 /// directed links).
-std::optional<double> road_daily_volume(const CityModel& model, const TransportRun& run, const TransportParameters& p, const std::string& road) {
+std::optional<double> road_daily_volume(const TransportRun& run, const TransportParameters& p, const std::string& road) {
   double volume = 0;
   std::size_t links = 0;
-  const auto& l = model.roads.links;
+  const auto& l = run.roads->links;
   for (std::size_t a = 0; a < l.size(); ++a) {
     if (l.name[a].find(road) == std::string::npos) continue;
     ++links;
@@ -113,9 +113,9 @@ std::vector<ValidationResult> validate(const CityModel& model, const TransportRu
     if (f.measure == "metro_entries") {
       if (const auto* row = kpis.find("metro_entries"); row && row->day > 0) value = row->day;
     } else if (f.measure == "car_minutes_per_10km") {
-      value = car_minutes_per_10km(model, run, run.parameters, centre, f.radius_m);
+      value = car_minutes_per_10km(run, run.parameters, centre, f.radius_m);
     } else if (f.measure == "road_daily_volume") {
-      value = road_daily_volume(model, run, run.parameters, f.road);
+      value = road_daily_volume(run, run.parameters, f.road);
     } else if (f.measure == "pt_commute_min") {
       value = pt_commute_min(run, run.parameters);
     }

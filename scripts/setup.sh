@@ -9,6 +9,7 @@ PACKAGES=(
   libopenscenegraph-dev       # OpenSceneGraph 3.6.5 (3D rendering)
   libcli11-dev                # command line
   libyaml-cpp-dev             # parameter and scenario files
+  nlohmann-json3-dev          # kpis.json, cba.json, manifest.json
   libeigen3-dev               # sparse LDL^T for water hydraulics
   libssl-dev                  # SHA-256 of import sources (OpenSSL EVP)
   libgtest-dev libgmock-dev   # GoogleTest

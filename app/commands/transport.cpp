@@ -40,7 +40,7 @@ class TransportCommand final : public Command {
     const bool embedded = twin.empty();
     const auto model = embedded ? gis::build_default_model({}, {}, &progress) : gis::read_twin(twin);
     const auto result = scenarios::run_transport(model, parameters, &progress);
-    const auto kpis = scenarios::transport_kpis(model, result, parameters);
+    const auto kpis = scenarios::transport_kpis(result, parameters);
     scenarios::write_transport_outputs(out, model, result, parameters, kpis,
                                        {{"model", embedded ? "embedded default Sofia model" : twin},
                                         {"tool_version", tool_version},

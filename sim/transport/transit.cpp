@@ -91,7 +91,7 @@ double departures_per_hour(const std::array<std::int32_t, service_hours>& per_ho
 }
 
 TransitModel::TransitModel(const TransitNetwork& transit, const std::vector<std::vector<Point2>>& zone_access_points, double start_h,
-                           double end_h, const TransitParameters& p)
+                           double end_h, const TransitParameters& p, const std::vector<double>& frequency_factor)
     : transit_(transit), p_(p), zones_(static_cast<std::int32_t>(zone_access_points.size())) {
   const auto stops = static_cast<std::int32_t>(transit.stops.size());
   const auto stop_node = [&](std::int32_t s) { return zones_ + s; };
@@ -136,7 +136,8 @@ TransitModel::TransitModel(const TransitNetwork& transit, const std::vector<std:
       for (auto stop : pt.stops[pattern]) metro_stop_[static_cast<std::size_t>(stop)] = true;
     }
   for (std::size_t pattern = 0; pattern < pt.size(); ++pattern) {
-    const double departures = departures_per_hour(pt.departures_per_hour[pattern], start_h, end_h);
+    const double departures = departures_per_hour(pt.departures_per_hour[pattern], start_h, end_h) *
+                              (frequency_factor.empty() ? 1.0 : frequency_factor[pattern]);
     if (departures <= 0) continue;
     service_departures_ += departures * (end_h - start_h);
     // frequency per minute, raised where needed so that no line alone waits beyond max_wait_min

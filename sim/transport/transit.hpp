@@ -42,8 +42,9 @@ class TransitModel {
  public:
   /// Frequencies are the mean of the clock hours [start_h, end_h); each zone reaches stops on foot
   /// from its access points (the nearest of them counts).
+  /// `frequency_factor` per pattern scales its departures (a frequency change); empty: none.
   TransitModel(const TransitNetwork& transit, const std::vector<std::vector<Point2>>& zone_access_points, double start_h,
-               double end_h, const TransitParameters& p);
+               double end_h, const TransitParameters& p, const std::vector<double>& frequency_factor = {});
   /// Departures of the whole period over all patterns (0: no service in the period).
   [[nodiscard]] double service_departures() const { return service_departures_; }
   /// In-vehicle, wait and walk minutes for every zone pair (+inf where there is no path).

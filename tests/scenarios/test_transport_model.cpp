@@ -36,7 +36,7 @@ class SofiaTransportModel : public ::testing::Test {
     model_ = new CityModel(gis::build_default_model({}, {}));
     params_ = new scenarios::TransportParameters(scenarios::default_transport_parameters());
     run_ = new scenarios::TransportRun(scenarios::run_transport(*model_, *params_));
-    kpis_ = new scenarios::KpiTable(scenarios::transport_kpis(*model_, *run_, *params_));
+    kpis_ = new scenarios::KpiTable(scenarios::transport_kpis(*run_, *params_));
   }
   static void TearDownTestSuite() {
     delete kpis_;
@@ -269,7 +269,7 @@ TEST(SofiaTransportOnRealLayers, NeighbourhoodsAndAnHonestPartialRoadNetwork) {
   EXPECT_GT(run.car_trips_off_network_per_day, 0.0);
   EXPECT_NEAR(run.demand.pt_share, 0.549, 1e-6);
   // road KPIs of the covered area mean something: no city-wide squeeze onto the centre's roads
-  const auto kpis = scenarios::transport_kpis(model, run, p);
+  const auto kpis = scenarios::transport_kpis(run, p);
   EXPECT_GT(kpis.find("average_speed_kmh")->day, 10.0);
   EXPECT_GT(run.activity.fallback_zones(), 0u);  // outer neighbourhoods have no buildings in the extract
   for (std::size_t r = 0; r < model.transit.routes.size(); ++r) {
