@@ -44,5 +44,7 @@ std::unique_ptr<Command> make_info_command();
 std::unique_ptr<Command> make_assign_command();
 std::unique_ptr<Command> make_transport_command();
 std::unique_ptr<Command> make_hydraulics_command();
+std::unique_ptr<Command> make_run_command();
+std::unique_ptr<Command> make_compare_command();
 
 }  // namespace sofiatwin::app

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   commands.push_back(app::make_import_command());
   commands.push_back(app::make_info_command());
   commands.push_back(app::make_assign_command());
+  commands.push_back(app::make_run_command());
+  commands.push_back(app::make_compare_command());
   for (auto& command : commands) command->add_to(cli);
   std::unique_ptr<oneapi::tbb::global_control> thread_limit;
   cli.parse_complete_callback([&] {

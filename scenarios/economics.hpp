@@ -25,6 +25,8 @@ struct EconomicParameters {
   EconomicValue discount_rate;         // real, per year
   EconomicValue value_growth;          // real yearly growth of the values of time (GDP per head x elasticity)
   std::map<std::string, EconomicValue> value_of_time_eur_per_h;  // per purpose
+  /// The vehicle operating costs drivers do not perceive (those they perceive are in the model's
+  /// generalised cost, and so in the users' benefit).
   EconomicValue vehicle_operating_cost_eur_per_km;
   std::map<int, double> co2_eur_per_t;  // by year, linear between the years given, flat outside
   std::string co2_source;
@@ -36,7 +38,7 @@ struct EconomicParameters {
 
 /// A scenario's yearly change against its baseline (scenario minus baseline; a saving is negative).
 struct AnnualChanges {
-  std::map<std::string, double> generalised_hours;  // per purpose, person-hours a year
+  std::map<std::string, double> generalised_hours;  // per purpose: the users' generalised cost, person-hours a year (rule of a half)
   double vehicle_km = 0.0;
   double co2_t = 0.0, nox_t = 0.0, pm25_t = 0.0;
   double water_lost_m3 = 0.0;

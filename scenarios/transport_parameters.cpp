@@ -263,6 +263,8 @@ TransportParameters parse_transport_parameters(const std::string& text, const st
   return parse(root, name);
 }
 
+TransportParameters parse_transport_parameters(const YAML::Node& document, const std::string& name) { return parse(document, name); }
+
 TransportParameters default_transport_parameters() {
   return parse_transport_parameters(std::string(scenario_assets::text("transport.yaml")), "scenarios/sofia/transport.yaml (built in)");
 }

@@ -4,6 +4,8 @@
 #pragma once
 #include <map>
 #include <optional>
+
+#include <yaml-cpp/yaml.h>
 #include <string>
 
 #include "sim/core/geometry.hpp"
@@ -55,6 +57,8 @@ TransportParameters load_transport_parameters(const std::string& path);
 
 /// The same from text (`name` is used in error messages).
 TransportParameters parse_transport_parameters(const std::string& text, const std::string& name);
+/// The same from a parsed document (a scenario's merged parameters).
+TransportParameters parse_transport_parameters(const YAML::Node& document, const std::string& name);
 
 /// scenarios/sofia/transport.yaml as built into the program.
 TransportParameters default_transport_parameters();

@@ -106,6 +106,7 @@ struct PurposeSetup {
 /// One purpose at one car constant: daily PA matrix, then per period OD trips by mode.
 struct PurposeRun {
   std::vector<OdMatrix> car, pt;  // per period
+  std::vector<std::vector<double>> pa_trips, pa_impedance;  // per period (kept runs only)
   double all = 0.0, pt_total = 0.0;
 };
 
@@ -152,6 +153,15 @@ PurposeRun run_purpose(const PurposeSetup& s, const Purpose& purpose, const Dema
         car.trips[o * n + d] = out * car_pa[o * n + d] + (1.0 - out) * car_pa[d * n + o];
         pt.trips[o * n + d] = out * pt_pa[o * n + d] + (1.0 - out) * pt_pa[d * n + o];
       }
+    if (keep) {
+      std::vector<double> trips(n * n), pair_cost(n * n);
+      for (std::size_t i = 0; i < n * n; ++i) {
+        trips[i] = car_pa[i] + pt_pa[i];
+        pair_cost[i] = impedance(purpose, s.costs[t].car[i], s.costs[t].pt[i], constant, scale);
+      }
+      r.pa_trips.push_back(std::move(trips));
+      r.pa_impedance.push_back(std::move(pair_cost));
+    }
     r.car.push_back(std::move(car));
     r.pt.push_back(std::move(pt));
   }
@@ -325,11 +335,37 @@ DemandResult run_demand(const DemandInputs& inputs, const std::vector<Skims>& sk
     }
     r.productions.push_back(setups[k].P);
     r.attractions.push_back(setups[k].A);
+    r.pa_trips.push_back(std::move(runs[k].pa_trips));
+    r.pa_impedance_min.push_back(std::move(runs[k].pa_impedance));
     r.car_persons.push_back(std::move(runs[k].car));
     r.pt_persons.push_back(std::move(runs[k].pt));
   }
   summarise(inputs, skims, p, setups, r.car_constant_min, r);
   return r;
+}
+
+double user_benefit_hours(const DemandResult& before, const DemandResult& after, std::size_t k) {
+  const auto& t0 = before.pa_trips[k];
+  const auto& t1 = after.pa_trips[k];
+  const auto& c0 = before.pa_impedance_min[k];
+  const auto& c1 = after.pa_impedance_min[k];
+  // Trips an exogenous change removes (fewer productions: e-government, telework) cost nothing
+  // any more: their whole baseline cost is saved (the rule of a half counts cost changes only).
+  double n0 = 0, n1 = 0, cost0 = 0;
+  for (std::size_t t = 0; t < t0.size(); ++t)
+    for (std::size_t i = 0; i < t0[t].size(); ++i) n0 += t0[t][i], n1 += t1[t][i], cost0 += t0[t][i] * c0[t][i];
+  double p0 = 0, p1 = 0;
+  for (double v : before.productions[k]) p0 += v;
+  for (double v : after.productions[k]) p1 += v;
+  double minutes = 0;
+  for (std::size_t t = 0; t < t0.size(); ++t)
+    for (std::size_t i = 0; i < t0[t].size(); ++i)
+      if (std::isfinite(c0[t][i]) && std::isfinite(c1[t][i])) minutes += 0.5 * (t0[t][i] + t1[t][i]) * (c0[t][i] - c1[t][i]);
+  if (p1 < p0 && n0 > 0) {
+    const double removed = n0 * (1.0 - p1 / p0);
+    minutes += removed * cost0 / n0;
+  }
+  return minutes / 60.0;
 }
 
 }  // namespace sofiatwin::transport

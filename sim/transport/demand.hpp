@@ -90,11 +90,19 @@ struct DemandResult {
   std::vector<OdMatrix> car_vehicles_per_hour;                 // [period]: the period's average hour
   std::vector<OdMatrix> pt_persons_per_hour;                   // [period]
   std::vector<std::vector<double>> productions, attractions;   // [purpose][zone], motorised trips per day
+  /// [purpose][period]: production-attraction trips and their generalised cost (minutes) per pair,
+  /// for the users' benefit of a change (the rule of a half).
+  std::vector<std::vector<std::vector<double>>> pa_trips, pa_impedance_min;
   std::vector<PurposeSummary> purpose;                         // [purpose]
   double car_constant_min = 0.0;
   bool calibrated = false;
   double pt_share = 0.0;  // of the day's motorised trips
 };
+
+/// Users' benefit (person-hours a day) of going from state 0 to state 1 for one purpose, by the
+/// rule of a half over its production-attraction pairs and periods: sum of (T0 + T1) (C0 - C1) / 2;
+/// trips that an exogenous change removes (a smaller production factor) save their whole cost.
+double user_benefit_hours(const DemandResult& before, const DemandResult& after, std::size_t purpose);
 
 /// `skims` holds one entry per period (car times at that period's conditions). Throws
 /// std::invalid_argument when a purpose has no attraction anywhere or the target cannot be met.
