@@ -119,10 +119,25 @@ AnnualChanges changes_between(const StateResult& scenario, const StateResult& ba
   AnnualChanges c;
   auto delta = [&](const char* name) { return event ? row_day(scenario.kpis, name) - row_day(baseline.kpis, name)
                                                     : row_year(scenario.kpis, name) - row_year(baseline.kpis, name); };
-  // the users' change, by the rule of a half (a saving is negative), a day or a year
-  const double days = event ? 1.0 : s.transport.annualisation.factor();
-  for (std::size_t k = 0; k < s.transport.demand.purposes.size(); ++k)
-    c.generalised_hours[s.transport.demand.purposes[k].name] = -transport::user_benefit_hours(baseline.transport.demand, scenario.transport.demand, k) * days;
+  const auto& purposes = s.transport.demand.purposes;
+  if (event) {
+    // an event keeps the trips: the drivers' extra vehicle-hours, as person-hours of each purpose
+    // in proportion to its car vehicle trips and at its occupancy
+    const double extra_vehicle_hours = delta("vehicle_hours");
+    std::vector<double> vehicles(purposes.size(), 0.0);
+    double all = 0.0;
+    for (std::size_t k = 0; k < purposes.size(); ++k) {
+      for (double trips : baseline.transport.demand.purpose[k].car_trips) vehicles[k] += trips / purposes[k].car_occupancy;
+      all += vehicles[k];
+    }
+    for (std::size_t k = 0; k < purposes.size(); ++k)
+      c.generalised_hours[purposes[k].name] = all > 0 ? extra_vehicle_hours * vehicles[k] / all * purposes[k].car_occupancy : 0.0;
+  } else {
+    // the users' change, by the rule of a half (a saving is negative), a year
+    const double days = s.transport.annualisation.factor();
+    for (std::size_t k = 0; k < purposes.size(); ++k)
+      c.generalised_hours[purposes[k].name] = -transport::user_benefit_hours(baseline.transport.demand, scenario.transport.demand, k) * days;
+  }
   c.vehicle_km = delta("vehicle_km") + delta("parking_search_vehicle_km");
   c.co2_t = delta("co2_t");
   c.nox_t = delta("nox_t");
@@ -193,7 +208,7 @@ void ScenarioRunner::run_water(StateResult& s, const ScenarioSettings& settings)
 }
 
 const StateResult& ScenarioRunner::state(const ScenarioSettings& settings, const std::vector<InterventionSpec>& interventions,
-                                         std::optional<double> constant, const MainBurst* extra) {
+                                         std::optional<double> constant, const MainBurst* extra, const StateResult* event_of) {
   // a state is its interventions, the car constant, the parameters and a burst added to value one
   const auto key = [&] {
     YAML::Emitter out;
@@ -202,7 +217,8 @@ const StateResult& ScenarioRunner::state(const ScenarioSettings& settings, const
     out << YAML::EndSeq;
     char c[64];
     std::snprintf(c, sizeof c, "|%.17g|%d", constant.value_or(std::nan("")), settings.transport.feedback_iterations);
-    return std::string(out.c_str()) + c + (extra ? "|burst " + extra->pipe : std::string()) + "|" + settings.transport.source;
+    return std::string(out.c_str()) + c + (extra ? "|burst " + extra->pipe : std::string()) + "|" + settings.transport.source +
+           (event_of ? "|event of " + event_of->key : std::string());
   }();
   if (const auto found = states_.find(key); found != states_.end()) return *found->second;
   const auto start = std::chrono::steady_clock::now();
@@ -224,6 +240,7 @@ const StateResult& ScenarioRunner::state(const ScenarioSettings& settings, const
   s->built.bind();
   auto changes = s->built.transport;
   changes.car_constant_min = constant;
+  if (event_of) changes.fixed_demand = &event_of->transport.demand;
   s->transport = run_transport(model_, settings.transport, progress_, changes);
   s->kpis = transport_kpis(s->transport, settings.transport);
   s->emissions = road_emissions(s->transport, settings.emissions);
@@ -279,16 +296,18 @@ ScenarioOutcome ScenarioRunner::run(const ScenarioFile& file) {
     out.baseline = &state(baseline_settings, baseline, parent->is_root() ? std::nullopt : std::optional<double>(constant));
     std::vector<InterventionSpec> all = baseline;
     all.insert(all.end(), file.interventions.begin(), file.interventions.end());
-    out.scenario = &state(out.settings, all, constant);
     for (const auto& i : file.interventions) {
       out.costs.push_back({i.capex_eur, i.opex_eur_per_year, i.start_year, i.lifetime_years});
       out.event = out.event || i.type == "main_burst";
     }
+    // an event (a burst) keeps the baseline's trips: only routes and the water network respond
+    out.scenario = &state(out.settings, all, constant, nullptr, out.event ? out.baseline : nullptr);
     out.changes = changes_between(*out.scenario, *out.baseline, out.settings, out.event);
     // A programme that lowers the burst rate: each burst avoided saves one burst day's effects,
     // valued by simulating a representative burst on the baseline.
     if (const auto& r = out.scenario->built.burst_reduction) {
-      const auto& burst_day = state(baseline_settings, baseline, parent->is_root() ? std::nullopt : std::optional<double>(constant), &r->representative);
+      const auto& burst_day = state(baseline_settings, baseline, parent->is_root() ? std::nullopt : std::optional<double>(constant), &r->representative,
+                                    out.baseline);
       const double avoided = r->mains_km * r->bursts_per_km_year * r->reduction;
       const auto one = changes_between(burst_day, *out.baseline, out.settings, true);
       for (auto& [purpose, hours] : out.changes->generalised_hours) hours -= avoided * one.generalised_hours.at(purpose);

@@ -70,7 +70,8 @@ class ScenarioRunner {
 
  private:
   const StateResult& state(const ScenarioSettings& settings, const std::vector<InterventionSpec>& interventions,
-                           std::optional<double> car_constant_min, const MainBurst* extra_burst = nullptr);
+                           std::optional<double> car_constant_min, const MainBurst* extra_burst = nullptr,
+                           const StateResult* event_of = nullptr);
   double root_car_constant(const ScenarioFile& scenario);
   void run_water(StateResult& s, const ScenarioSettings& settings) const;
 

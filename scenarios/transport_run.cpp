@@ -294,11 +294,16 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& pa
 
   run.periods.resize(periods);
   std::vector<transport::OdMatrix> previous;
-  for (int pass = 1; pass <= p.feedback_iterations; ++pass) {
-    timed(progress, format("demand %d", pass), [&] {
-      run.demand = transport::run_demand(run.inputs, skims, p.demand);
-      return format("PT share %.3f, car constant %.2f min", run.demand.pt_share, run.demand.car_constant_min);
-    });
+  const int passes = changes.fixed_demand ? 1 : p.feedback_iterations;
+  for (int pass = 1; pass <= passes; ++pass) {
+    if (changes.fixed_demand) {
+      run.demand = *changes.fixed_demand;
+    } else {
+      timed(progress, format("demand %d", pass), [&] {
+        run.demand = transport::run_demand(run.inputs, skims, p.demand);
+        return format("PT share %.3f, car constant %.2f min", run.demand.pt_share, run.demand.car_constant_min);
+      });
+    }
     run.external = transport::external_demand(model.gateways.vehicles_per_day, run.network.covered, attraction, car[0].car_time_min, hours,
                                               p.external);
     run.car_trips_off_network_per_day = run.external.off_network_per_day;
@@ -323,7 +328,7 @@ TransportRun run_transport(const CityModel& model, const TransportParameters& pa
         return format("%zu iterations, relative gap %.2e%s", pr.road.iterations.size(),
                       pr.road.iterations.empty() ? 0.0 : pr.road.iterations.back().relative_gap, pr.road.converged ? "" : " (NOT converged)");
       });
-    if (pass == p.feedback_iterations) break;
+    if (pass == passes) break;
     for (std::size_t t = 0; t < periods; ++t) {  // congested car times into the next pass's skims
       transport::Skims fresh;
       transport::car_skims(run.network.net, run.periods[t].road.link_cost, fresh);

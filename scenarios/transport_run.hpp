@@ -43,6 +43,9 @@ struct TransportChanges {
   std::optional<double> wait_weight;          // perceived weight of waiting (real-time information lowers it)
   std::vector<std::vector<double>> frequency_factor;  // [period][pattern]: departures multiplier
   std::optional<double> car_constant_min;     // the baseline's calibrated constant (a scenario keeps it)
+  /// A one-day event (works for a burst): travellers keep the baseline's trips and modes and only
+  /// choose their routes again (no demand pass).
+  const transport::DemandResult* fixed_demand = nullptr;
 };
 
 struct TransportRun {
