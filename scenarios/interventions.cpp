@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <map>
@@ -583,16 +584,27 @@ class Builder {
   }
 
   void pressure_management(const YamlMap& m, const InterventionSpec& spec) {
-    allow(m, {"where", "pressure_reduction_m", "valves"});
+    allow(m, {"where", "pressure_reduction_m", "valves", "from_h", "to_h"});
     need_water(m);
     const auto& n = model_.water.network;
     std::size_t changed = 0;
+    // time-modulated: the lower settings only between two clock hours (e.g. at night)
+    const auto from_h = m.optional_number("from_h", {0.0, 24.0, false, true, "a clock hour from 0 to 24"});
+    const auto to_h = m.optional_number("to_h", {0.0, 24.0, false, true, "a clock hour from 0 to 24"});
+    if (from_h.has_value() != to_h.has_value()) throw m.error(from_h ? "from_h" : "to_h", "give both from_h and to_h, or neither");
+    if (from_h && *from_h == *to_h) throw m.error("to_h", "must differ from from_h");
+    auto set = [&](const std::string& id, double value) {
+      if (from_h)
+        out_.water.timed_valve_settings.push_back({id, value, std::lround(*from_h * 3600.0), std::lround(*to_h * 3600.0)});
+      else
+        out_.water.valve_settings.emplace_back(id, value);
+      ++changed;
+    };
     if (const auto valves = m.map("valves")) {
       for (const auto& id : valves->keys()) {
         const auto k = static_cast<std::size_t>(water_link(*valves, id, id));
         if (n.link_type[k] != water::LinkType::prv) throw valves->error(id, "'" + id + "' is not a pressure-reducing valve");
-        out_.water.valve_settings.emplace_back(id, valves->required_number(id, Range::non_negative()));
-        ++changed;
+        set(id, valves->required_number(id, Range::non_negative()));
       }
     } else {
       const auto s = where(m);
@@ -601,13 +613,14 @@ class Builder {
       for (auto j : s.junctions) in[static_cast<std::size_t>(j)] = 1;
       for (std::size_t k = 0; k < n.link_count(); ++k)
         if (n.link_type[k] == water::LinkType::prv && in[static_cast<std::size_t>(n.to_node[k])]) {
-          out_.water.valve_settings.emplace_back(n.link_id[k], std::max(0.0, n.initial_setting[k] * water::setting_scale(n.units, n.link_type[k]) - reduction));
-          ++changed;
+          set(n.link_id[k], std::max(0.0, n.initial_setting[k] * water::setting_scale(n.units, n.link_type[k]) - reduction));
         }
     }
     if (changed == 0) throw m.error("where", "selects no pressure-reducing valve");
     out_.changes_water = true;
-    note(spec, std::to_string(changed) + " pressure-reducing valves set lower");
+    char window[64] = "";
+    if (from_h) std::snprintf(window, sizeof window, " from %.1f h to %.1f h", *from_h, *to_h);
+    note(spec, std::to_string(changed) + " pressure-reducing valves set lower" + window);
   }
 
   void smart_meters(const YamlMap& m, const InterventionSpec& spec) {

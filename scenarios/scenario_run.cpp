@@ -293,7 +293,9 @@ ScenarioOutcome ScenarioRunner::run(const ScenarioFile& file) {
     const auto baseline_settings = scenario_settings(*parent);
     std::vector<InterventionSpec> baseline = parent->baseline_interventions;
     baseline.insert(baseline.end(), parent->interventions.begin(), parent->interventions.end());
-    out.baseline = &state(baseline_settings, baseline, parent->is_root() ? std::nullopt : std::optional<double>(constant));
+    // with the root's calibrated car constant held, as the scenario holds it: an intervention that
+    // changes nothing then changes no result
+    out.baseline = &state(baseline_settings, baseline, constant);
     std::vector<InterventionSpec> all = baseline;
     all.insert(all.end(), file.interventions.begin(), file.interventions.end());
     for (const auto& i : file.interventions) {
@@ -306,8 +308,7 @@ ScenarioOutcome ScenarioRunner::run(const ScenarioFile& file) {
     // A programme that lowers the burst rate: each burst avoided saves one burst day's effects,
     // valued by simulating a representative burst on the baseline.
     if (const auto& r = out.scenario->built.burst_reduction) {
-      const auto& burst_day = state(baseline_settings, baseline, parent->is_root() ? std::nullopt : std::optional<double>(constant), &r->representative,
-                                    out.baseline);
+      const auto& burst_day = state(baseline_settings, baseline, constant, &r->representative, out.baseline);
       const double avoided = r->mains_km * r->bursts_per_km_year * r->reduction;
       const auto one = changes_between(burst_day, *out.baseline, out.settings, true);
       for (auto& [purpose, hours] : out.changes->generalised_hours) hours -= avoided * one.generalised_hours.at(purpose);

@@ -349,8 +349,8 @@ double user_benefit_hours(const DemandResult& before, const DemandResult& after,
   const auto& t1 = after.pa_trips[k];
   const auto& c0 = before.pa_impedance_min[k];
   const auto& c1 = after.pa_impedance_min[k];
-  // Trips an exogenous change removes (fewer productions: e-government, telework) cost nothing
-  // any more: their whole baseline cost is saved (the rule of a half counts cost changes only).
+  // Trips an exogenous change removes (fewer productions: e-government, telework) are valued by
+  // the rule of a half too: those who drop a trip gain between nothing and its whole cost.
   double n0 = 0, n1 = 0, cost0 = 0;
   for (std::size_t t = 0; t < t0.size(); ++t)
     for (std::size_t i = 0; i < t0[t].size(); ++i) n0 += t0[t][i], n1 += t1[t][i], cost0 += t0[t][i] * c0[t][i];
@@ -363,7 +363,7 @@ double user_benefit_hours(const DemandResult& before, const DemandResult& after,
       if (std::isfinite(c0[t][i]) && std::isfinite(c1[t][i])) minutes += 0.5 * (t0[t][i] + t1[t][i]) * (c0[t][i] - c1[t][i]);
   if (p1 < p0 && n0 > 0) {
     const double removed = n0 * (1.0 - p1 / p0);
-    minutes += removed * cost0 / n0;
+    minutes += 0.5 * removed * cost0 / n0;
   }
   return minutes / 60.0;
 }

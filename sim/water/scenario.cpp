@@ -23,6 +23,35 @@ std::size_t node_index(const WaterNetwork& net, const std::string& id, const cha
   return static_cast<std::size_t>(it - net.node_id.begin());
 }
 
+bool within_window(long clock_s, long from_s, long to_s) {
+  return from_s < to_s ? clock_s >= from_s && clock_s < to_s : clock_s >= from_s || clock_s < to_s;
+}
+
+/// Two clock-time controls: the timed setting at `from_s`, the valve's own setting back at `to_s`.
+void add_timed_setting(WaterNetwork& net, const WaterInterventions::TimedValveSetting& t) {
+  constexpr long day_s = 86400;
+  const auto k = link_index(net, t.valve, "timed valve setting");
+  const auto type = net.link_type[k];
+  if (!is_valve(type) || type == LinkType::gpv) throw InputError("timed valve setting: link '" + t.valve + "' is not a PRV, PSV, PBV, FCV or TCV");
+  if (t.from_s < 0 || t.from_s >= day_s || t.to_s < 0 || t.to_s >= day_s || t.from_s == t.to_s)
+    throw InputError("timed valve setting of '" + t.valve + "': the clock times must differ and lie within the day");
+  if (!(t.value >= 0)) throw InputError("timed valve setting of '" + t.valve + "': the setting must not be negative");
+  Control on, off;
+  on.kind = off.kind = Control::Kind::time_of_day;
+  on.link = off.link = static_cast<std::int32_t>(k);
+  on.status = off.status = LinkStatus::active;
+  on.time_s = t.from_s;
+  off.time_s = t.to_s;
+  on.setting = t.value / setting_scale(net.units, type);
+  off.setting = net.initial_setting[k];
+  net.controls.push_back(on);
+  net.controls.push_back(off);
+  if (within_window(net.times.start_clock_s % day_s, t.from_s, t.to_s)) {
+    net.initial_setting[k] = on.setting;
+    net.initially_fixed[k] = 0, net.initially_closed[k] = 0;
+  }
+}
+
 }  // namespace
 
 WaterNetwork apply_interventions(const WaterNetwork& original, const WaterInterventions& changes) {
@@ -43,6 +72,7 @@ WaterNetwork apply_interventions(const WaterNetwork& original, const WaterInterv
     net.initial_setting[k] = value / setting_scale(net.units, type);
     net.initially_fixed[k] = 0, net.initially_closed[k] = 0;
   }
+  for (const auto& t : changes.timed_valve_settings) add_timed_setting(net, t);
   if (!changes.junction_demand_multiplier.empty()) {
     if (changes.junction_demand_multiplier.size() != static_cast<std::size_t>(net.junction_count))
       throw InputError("demand multipliers: " + std::to_string(changes.junction_demand_multiplier.size()) + " given, network " + net.name +

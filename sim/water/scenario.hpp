@@ -26,6 +26,15 @@ struct WaterInterventions {
     double expansion_mm2_per_100 = 0.0;  // its growth per metre of pressure head (EPANET 2.3 [LEAKAGE])
   };
   std::vector<FavadLeak> favad_leaks;  // pressure-dependent pipe leakage; replaces the pipe's own
+  /// A valve setting held each day from one clock time to another (time-modulated pressure
+  /// management); the valve keeps its own setting the rest of the day. `to_s` before `from_s`
+  /// wraps past midnight.
+  struct TimedValveSetting {
+    std::string valve;
+    double value = 0.0;  // file units
+    long from_s = 0, to_s = 0;  // seconds after midnight
+  };
+  std::vector<TimedValveSetting> timed_valve_settings;
 };
 
 /// A copy of `net` with the interventions applied. Throws InputError naming an unknown id or an

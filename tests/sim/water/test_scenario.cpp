@@ -81,6 +81,33 @@ TEST(WaterScenarioSmall, PrvSettingHoldsDownstreamPressure) {
   EXPECT_THROW(apply_interventions(net, tcv_on_prv), InputError);  // a pipe has no setting
 }
 
+TEST(WaterScenarioSmall, TimedPrvSettingHoldsOnlyWithinItsHours) {
+  // the same valve set to 25 m from 22:00 to 05:00 each day of a two-day run, 40 m otherwise
+  const auto dir = test::temp_dir("water-prv-timed");
+  const auto net = read_inp(test::write_file(dir / "prv.inp",
+      "[JUNCTIONS]\n J1 0 0\n J2 0 10\n[RESERVOIRS]\n R1 100\n[PIPES]\n P1 R1 J1 500 200 120\n"
+      "[VALVES]\n V1 J1 J2 200 PRV 40 0\n[TIMES]\n Duration 48:00\n Hydraulic Timestep 1:00\n[OPTIONS]\n Units LPS\n"));
+  WaterInterventions night;
+  night.timed_valve_settings = {{"V1", 25.0, 22 * 3600, 5 * 3600}};
+  const auto changed = apply_interventions(net, night);
+  int low = 0, high = 0;
+  simulate(changed, [&](long t, const HydraulicState& s) {
+    const long clock_h = (t / 3600) % 24;
+    const double pressure = (s.head_ft[1] - changed.elevation_ft[1]) * changed.units.pressure_per_ft;
+    const bool within = clock_h >= 22 || clock_h < 5;
+    EXPECT_NEAR(pressure, within ? 25.0 : 40.0, 1e-3) << "at " << t << " s";
+    (within ? low : high)++;
+  });
+  EXPECT_EQ(low, 2 * 7 + 1);  // the report at 48 h is at midnight
+  EXPECT_EQ(high, 2 * 17);
+  WaterInterventions same_hours;
+  same_hours.timed_valve_settings = {{"V1", 25.0, 3600, 3600}};
+  EXPECT_THROW(apply_interventions(net, same_hours), InputError);
+  WaterInterventions on_a_pipe;
+  on_a_pipe.timed_valve_settings = {{"P1", 25.0, 0, 3600}};
+  EXPECT_THROW(apply_interventions(net, on_a_pipe), InputError);
+}
+
 TEST_F(WaterScenario, PumpScheduleStopsThePumpAndSavesEnergy) {
   const auto net = network("Net1");
   WaterInterventions schedule;
