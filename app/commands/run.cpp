@@ -20,7 +20,7 @@ class RunCommand final : public Command {
 
   void add_to(CLI::App& app) override {
     auto* cmd = app.add_subcommand("run", "Run a scenario file against its baseline: results.gpkg, KPIs, cost-benefit, manifest "
-                                          "(e.g. sofiatwin run scenarios/sofia/smart-signals.yaml --out results/smart-signals)");
+                                          "(e.g. sofiatwin run scenarios/sofia/adaptive-signals-tsarigradsko.yaml --out results/adaptive-signals)");
     cmd->add_option("scenario", file, "Scenario file (YAML, see scenarios/README.md)")->required();
     cmd->add_option("--out", out, "Results folder (default: results/<scenario name>)");
     cmd->callback([this] { run(); });
@@ -71,7 +71,7 @@ class CompareCommand final : public Command {
 
   void add_to(CLI::App& app) override {
     auto* cmd = app.add_subcommand("compare", "Print and write the KPI and cost-benefit differences of two results folders "
-                                              "(e.g. sofiatwin compare results/baseline results/smart-signals)");
+                                              "(e.g. sofiatwin compare results/baseline results/adaptive-signals)");
     cmd->add_option("a", a, "Results folder A")->required();
     cmd->add_option("b", b, "Results folder B (compared against A)")->required();
     cmd->add_option("--out", out, "CSV file of the differences (default: comparison.csv in folder B)");
